@@ -1,0 +1,28 @@
+namespace SweepCluster.Cluster.Lifecycle;
+
+/// <summary>
+/// The mutable state of a trial and of its latest attempt, as <see cref="TrialLifecycle"/> reads
+/// and writes it. Earlier attempts are history kept by the store.
+/// </summary>
+/// <param name="CurrentAttempt">Number of the latest attempt; 0 before the first lease.</param>
+/// <param name="Attempt">The latest attempt, live or finished; null before the first lease.</param>
+/// <param name="PendingReason">Why a pending trial is not running, in words; null otherwise.</param>
+/// <param name="SummaryJson">The trainer's summary of a succeeded trial.</param>
+/// <param name="LastCheckpointArtifactId">The checkpoint the next attempt resumes from.</param>
+public sealed record TrialSnapshot(
+    string Id,
+    string SweepId,
+    TrialState State,
+    int CurrentAttempt,
+    int MaxAttempts,
+    int Priority,
+    int OrderIndex,
+    DateTimeOffset SubmittedAt,
+    ResourceRequest Resources,
+    AttemptSnapshot? Attempt,
+    string? PendingReason,
+    string? SummaryJson,
+    string? LastCheckpointArtifactId)
+{
+    public bool IsFinal => State is TrialState.Succeeded or TrialState.Failed or TrialState.Cancelled;
+}
