@@ -1,0 +1,8 @@
+namespace SweepCluster.Denoising.Configuration;
+
+/// <summary>Source of the paired images.</summary>
+public enum DataKind
+{
+    Synthetic,
+    Npy,
+}

@@ -1,0 +1,16 @@
+namespace SweepCluster.Denoising.Configuration;
+
+/// <summary>The <c>model</c> section of a trial.</summary>
+/// <param name="SkipWeight">Weight of the skip in additive Up blocks; ignored by <see cref="SkipMode.Concat"/>.</param>
+/// <param name="Identity">Residual identity mapping: the output adds the input.</param>
+/// <param name="NoiseChannels">Channels of the noise head; used by <see cref="ModelArchitecture.NoiseAware"/> only.</param>
+public sealed record ModelConfig(
+    ModelArchitecture Architecture,
+    EncoderConfig Encoder,
+    DecoderConfig DecoderA,
+    DecoderConfig DecoderB,
+    SkipMode SkipMode,
+    double SkipWeight,
+    bool Identity,
+    int NoiseChannels,
+    DiscriminatorConfig Discriminator);
