@@ -1,0 +1,334 @@
+using System.Text.Json;
+using SweepCluster.Cluster.Lifecycle;
+using SweepCluster.Cluster.Placement;
+using SweepCluster.Cluster.Store;
+
+namespace SweepCluster.Cluster;
+
+/// <summary>
+/// The coordinator's logic without a transport: the single authority over sweeps, trials, leases,
+/// metrics and artifacts. The HTTP API and the embedded runner call it.
+/// </summary>
+/// <remarks>
+/// Thread safe: it keeps no state of its own; every decision is taken inside one store transaction
+/// by the pure <see cref="TrialLifecycle"/> and <see cref="TrialPlacer"/>. Every request that names an
+/// attempt is fenced: when the attempt number is not the trial's live attempt, or the silo does not
+/// hold it, the request is refused (<see cref="RefusalKind.StaleAttempt"/>,
+/// <see cref="RefusalKind.NotHolder"/>) and nothing changes. A lease that has run out still belongs
+/// to its silo until <see cref="ExpireLeasesAsync"/> runs, which the host calls periodically.
+/// Attempts a silo stops mentioning in heartbeats are recovered the same way, by lease expiry.
+/// </remarks>
+public sealed class CoordinatorCore
+{
+    private const string InitialPendingReason = "submitted; waiting for a silo to ask for work";
+
+    private readonly ITrialStore _store;
+    private readonly TimeProvider _time;
+    private readonly CoordinatorOptions _options;
+    private readonly TrialPlacer _placer;
+
+    public CoordinatorCore(ITrialStore store, TimeProvider time, CoordinatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _time = time;
+        _options = options;
+        _placer = new TrialPlacer(options.Placement);
+    }
+
+    /// <summary>
+    /// Stores a sweep and its trials as pending. Idempotent: submitting the same sweep again keeps
+    /// every trial that already exists (finished or not) and adds only the new ones.
+    /// </summary>
+    public async Task<Outcome<SubmitResult>> SubmitSweepAsync(NewSweep sweep, IReadOnlyList<NewTrial> trials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ArgumentNullException.ThrowIfNull(trials);
+        if (Validate(sweep, trials) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return Outcome<SubmitResult>.Accepted(await _store.SubmitSweepAsync(sweep, trials, InitialPendingReason, cancellationToken));
+    }
+
+    /// <summary>Registers a silo, or updates its labels and slots when it registers again (after a restart).</summary>
+    public async Task<Outcome<SiloInfo>> RegisterSiloAsync(SiloInfo silo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (string.IsNullOrWhiteSpace(silo.Id))
+        {
+            return Refusal.Invalid("A silo needs an id.");
+        }
+
+        if (silo.Slots.Count == 0)
+        {
+            return Refusal.Invalid($"Silo {silo.Id} offers no slots.");
+        }
+
+        var duplicate = silo.Slots.GroupBy(s => s.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            return Refusal.Invalid($"Silo {silo.Id} names slot {duplicate.Key} twice.");
+        }
+
+        await _store.UpsertSiloAsync(silo, cancellationToken);
+        return Outcome<SiloInfo>.Accepted(silo);
+    }
+
+    /// <summary>
+    /// Places pending trials on the silo's free slots and leases them to it. Returns the new
+    /// attempts (possibly none); every trial left pending gets a reason.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<ClaimedAttempt>>> ClaimAsync(string siloId, IReadOnlyList<string> freeSlotIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(freeSlotIds);
+        var record = await _store.GetSiloAsync(siloId, cancellationToken);
+        if (record is null)
+        {
+            return Refusal.NotFound($"Silo {siloId} is not registered.");
+        }
+
+        var silo = record.Silo;
+        var unknown = freeSlotIds.Where(id => !silo.Slots.Any(s => string.Equals(s.Id, id, StringComparison.Ordinal))).ToList();
+        if (unknown.Count > 0)
+        {
+            return Refusal.Invalid($"Silo {siloId} has no slot(s) {string.Join(", ", unknown)}.");
+        }
+
+        await _store.TouchSiloAsync(siloId, cancellationToken);
+        var now = _time.GetUtcNow();
+        var cluster = (await _store.ListSilosAsync(cancellationToken))
+            .Where(s => string.Equals(s.Silo.Id, siloId, StringComparison.Ordinal) || now - s.LastHeartbeatAt <= _options.SiloTimeout)
+            .SelectMany(s => PlacementSlot.Of(s.Silo))
+            .ToList();
+        var free = PlacementSlot.Of(silo).Where(s => freeSlotIds.Contains(s.SlotId, StringComparer.Ordinal)).ToList();
+
+        var leased = await _store.ClaimAsync(pending =>
+        {
+            var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
+            var plan = _placer.Place(
+                [.. pending.Select(t => new PendingTrial(t.Id, t.Resources, t.Priority, t.SubmittedAt, t.OrderIndex))],
+                free,
+                cluster);
+            var leases = plan.Assignments
+                .Select(a => TrialLifecycle.Lease(byId[a.TrialId], siloId, [.. a.Slots.Select(s => s.SlotId)], now, _options.LeaseTtl).Value)
+                .ToList();
+            return new ClaimPlan(leases, plan.PendingReasons);
+        }, cancellationToken);
+
+        var claimed = new List<ClaimedAttempt>(leased.Count);
+        foreach (var trial in leased)
+        {
+            var definition = await _store.GetTrialAsync(trial.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Trial {trial.Id} vanished right after it was leased.");
+            var attempt = trial.Attempt!;
+            var slots = attempt.SlotIds.Select(id => silo.Slots.First(s => string.Equals(s.Id, id, StringComparison.Ordinal))).ToList();
+            claimed.Add(new ClaimedAttempt(trial.Id, trial.SweepId, attempt.Number, slots, definition.Definition.ConfigJson,
+                trial.LastCheckpointArtifactId, attempt.LeaseExpiresAt));
+        }
+
+        return Outcome<IReadOnlyList<ClaimedAttempt>>.Accepted(claimed);
+    }
+
+    /// <summary>
+    /// Renews the leases of the attempts a silo reports holding, and tells it which to stop:
+    /// cancelled trials, and attempts that are no longer its own.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<HeldAttemptStatus>>> HeartbeatAsync(string siloId, IReadOnlyList<HeldAttempt> held, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        if (!await _store.TouchSiloAsync(siloId, cancellationToken))
+        {
+            return Refusal.NotFound($"Silo {siloId} is not registered.");
+        }
+
+        var now = _time.GetUtcNow();
+        var statuses = new List<HeldAttemptStatus>(held.Count);
+        foreach (var attempt in held)
+        {
+            TrialSnapshot? seen = null;
+            var outcome = await _store.UpdateTrialAsync(attempt.TrialId, trial =>
+            {
+                seen = trial;
+                return TrialLifecycle.Heartbeat(trial, attempt.Attempt, siloId, now, _options.LeaseTtl, attempt.Progress);
+            }, cancellationToken);
+            if (outcome.IsAccepted)
+            {
+                statuses.Add(new HeldAttemptStatus(attempt.TrialId, attempt.Attempt, HeldAttemptVerdict.Continue, outcome.Value.Next.Attempt!.LeaseExpiresAt, null));
+            }
+            else if (seen is { State: TrialState.Cancelled, Attempt: { State: AttemptState.Cancelled } cancelled } && cancelled.Number == attempt.Attempt
+                && string.Equals(cancelled.SiloId, siloId, StringComparison.Ordinal))
+            {
+                statuses.Add(new HeldAttemptStatus(attempt.TrialId, attempt.Attempt, HeldAttemptVerdict.Cancel, null, $"trial {attempt.TrialId} was cancelled"));
+            }
+            else
+            {
+                statuses.Add(new HeldAttemptStatus(attempt.TrialId, attempt.Attempt, HeldAttemptVerdict.Release, null, outcome.Refusal.Message));
+            }
+        }
+
+        return Outcome<IReadOnlyList<HeldAttemptStatus>>.Accepted(statuses);
+    }
+
+    /// <summary>
+    /// Records metric points of a live attempt held by <paramref name="siloId"/>. Idempotent on
+    /// (trial, attempt, step, name). Returns how many points were new.
+    /// </summary>
+    public async Task<Outcome<int>> ReportMetricsAsync(string siloId, string trialId, int attempt, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var bad = points.FirstOrDefault(p => string.IsNullOrWhiteSpace(p.Name) || string.IsNullOrWhiteSpace(p.Kind) || p.Step < 0);
+        if (bad is not null)
+        {
+            return Refusal.Invalid($"Metric point {bad} needs a name, a kind and a step of 0 or more.");
+        }
+
+        return await _store.AppendMetricsAsync(trialId, attempt, points, trial => TrialLifecycle.CheckHolder(trial, attempt, siloId), cancellationToken);
+    }
+
+    /// <summary>Stores an artifact of a live attempt held by <paramref name="siloId"/>; a checkpoint becomes the trial's resume point.</summary>
+    public async Task<Outcome<ArtifactInfo>> PutArtifactAsync(string siloId, ArtifactUpload upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        if (string.IsNullOrWhiteSpace(upload.Kind) || string.IsNullOrWhiteSpace(upload.Name))
+        {
+            return Refusal.Invalid("An artifact needs a kind and a name.");
+        }
+
+        if (upload.Content.Length > _options.MaxArtifactBytes)
+        {
+            return Refusal.Invalid($"Artifact {upload.Name} has {upload.Content.Length} bytes; at most {_options.MaxArtifactBytes} are accepted.");
+        }
+
+        return await _store.PutArtifactAsync(upload, trial => TrialLifecycle.CheckHolder(trial, upload.Attempt, siloId), cancellationToken);
+    }
+
+    public async Task<Outcome<Artifact>> GetArtifactAsync(string artifactId, CancellationToken cancellationToken) =>
+        await _store.GetArtifactAsync(artifactId, cancellationToken) is { } artifact
+            ? Outcome<Artifact>.Accepted(artifact)
+            : Refusal.NotFound($"Artifact {artifactId} does not exist.");
+
+    /// <summary>Finishes a trial successfully. A repeated completion of the same attempt is accepted and changes nothing.</summary>
+    public async Task<Outcome<TrialSnapshot>> CompleteAsync(string siloId, string trialId, int attempt, string summaryJson, CancellationToken cancellationToken)
+    {
+        if (!IsJson(summaryJson))
+        {
+            return Refusal.Invalid($"The summary of trial {trialId} is not valid JSON.");
+        }
+
+        var now = _time.GetUtcNow();
+        return Next(await _store.UpdateTrialAsync(trialId, trial => TrialLifecycle.Complete(trial, attempt, siloId, now, summaryJson), cancellationToken));
+    }
+
+    /// <summary>Ends an attempt as failed; the trial is retried while it has attempts left.</summary>
+    public async Task<Outcome<TrialSnapshot>> FailAsync(string siloId, string trialId, int attempt, string error, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var message = string.IsNullOrWhiteSpace(error) ? "the attempt failed without a message" : error;
+        return Next(await _store.UpdateTrialAsync(trialId, trial => TrialLifecycle.Fail(trial, attempt, siloId, now, message), cancellationToken));
+    }
+
+    /// <summary>Declares every attempt whose lease has run out lost and requeues (or fails) its trial. Returns the trials changed.</summary>
+    public async Task<IReadOnlyList<TrialSnapshot>> ExpireLeasesAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var expired = new List<TrialSnapshot>();
+        foreach (var trialId in await _store.ListExpiredLeasesAsync(now, cancellationToken))
+        {
+            // Re-checked inside the transaction: a heartbeat may have renewed the lease since the listing.
+            var outcome = await _store.UpdateTrialAsync(trialId, trial => TrialLifecycle.Expire(trial, now), cancellationToken);
+            if (outcome.IsAccepted)
+            {
+                expired.Add(outcome.Value.Next);
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>Cancels every pending, leased or running trial of a sweep. Returns how many were cancelled.</summary>
+    public async Task<Outcome<int>> CancelSweepAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var outcome = await _store.CancelSweepAsync(sweepId, trial => TrialLifecycle.Cancel(trial, now), cancellationToken);
+        return outcome.IsAccepted ? Outcome<int>.Accepted(outcome.Value.Count) : outcome.Refusal;
+    }
+
+    public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken cancellationToken) => _store.ListSweepsAsync(cancellationToken);
+
+    public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken cancellationToken) => _store.GetSweepAsync(sweepId, cancellationToken);
+
+    /// <summary>The trials of a sweep in sweep order, each with its state, current attempt, pending reason and summary.</summary>
+    public Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string sweepId, CancellationToken cancellationToken) => _store.ListTrialsAsync(sweepId, cancellationToken);
+
+    public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken cancellationToken) => _store.GetTrialAsync(trialId, cancellationToken);
+
+    public Task<IReadOnlyList<AttemptSnapshot>> ListAttemptsAsync(string trialId, CancellationToken cancellationToken) => _store.ListAttemptsAsync(trialId, cancellationToken);
+
+    /// <summary>Every metric point of a trial (all attempts), for curves.</summary>
+    public Task<IReadOnlyList<MetricPointRecord>> GetMetricPointsAsync(string trialId, CancellationToken cancellationToken) => _store.GetMetricPointsAsync(trialId, cancellationToken);
+
+    public Task<IReadOnlyList<ArtifactInfo>> ListArtifactsAsync(string trialId, CancellationToken cancellationToken) => _store.ListArtifactsAsync(trialId, cancellationToken);
+
+    public Task<IReadOnlyList<EventRecord>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => _store.ListEventsAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancellationToken) => _store.ListSilosAsync(cancellationToken);
+
+    private static Outcome<TrialSnapshot> Next(Outcome<TrialChange> outcome) =>
+        outcome.IsAccepted ? Outcome<TrialSnapshot>.Accepted(outcome.Value.Next) : outcome.Refusal;
+
+    private static Refusal? Validate(NewSweep sweep, IReadOnlyList<NewTrial> trials)
+    {
+        if (string.IsNullOrWhiteSpace(sweep.Id) || string.IsNullOrWhiteSpace(sweep.Name))
+        {
+            return Refusal.Invalid("A sweep needs an id and a name.");
+        }
+
+        var duplicate = trials.GroupBy(t => t.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            return Refusal.Invalid($"Sweep {sweep.Name} lists trial {duplicate.Key} twice.");
+        }
+
+        foreach (var trial in trials)
+        {
+            var problem = trial switch
+            {
+                _ when string.IsNullOrWhiteSpace(trial.Id) => "has no id",
+                { MaxAttempts: < 1 } => $"allows {trial.MaxAttempts} attempts; at least 1 is needed",
+                { Resources.Gpus: < 0 } => $"asks for {trial.Resources.Gpus} GPUs",
+                { Resources.GpuMemoryGiB: < 0 } => $"asks for {trial.Resources.GpuMemoryGiB} GiB of GPU memory",
+                _ when !IsJson(trial.ConfigJson) => "has a configuration that is not valid JSON",
+                _ when !IsJson(trial.ParametersJson) => "has parameters that are not valid JSON",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                return Refusal.Invalid($"Trial {trial.Id} ({trial.ConfigName}) of sweep {sweep.Name} {problem}.");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsJson(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
