@@ -1,0 +1,270 @@
+using SweepCluster.Cluster.Lifecycle;
+
+namespace SweepCluster.Cluster.Tests;
+
+[Trait("Category", "Unit")]
+public sealed class TrialLifecycleTests
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    private readonly FakeTimeProvider _clock = new(TestData.T0);
+
+    public static TheoryData<TrialState> NotPending => [TrialState.Leased, TrialState.Running, TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
+
+    public static TheoryData<TrialState> Final => [TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
+
+    public static TheoryData<TrialState> Live => [TrialState.Leased, TrialState.Running];
+
+    [Fact]
+    public void Lease_moves_a_pending_trial_to_leased_with_attempt_one()
+    {
+        var next = Apply(TrialLifecycle.Lease(TestData.Pending(), "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl));
+
+        Assert.Equal(TrialState.Leased, next.State);
+        Assert.Equal(1, next.CurrentAttempt);
+        Assert.Equal(AttemptState.Leased, next.Attempt!.State);
+        Assert.Equal("silo-a", next.Attempt.SiloId);
+        Assert.Equal(["cpu0"], next.Attempt.SlotIds);
+        Assert.Equal(TestData.T0 + Ttl, next.Attempt.LeaseExpiresAt);
+        Assert.Null(next.PendingReason);
+    }
+
+    [Theory]
+    [MemberData(nameof(NotPending))]
+    public void Lease_is_refused_unless_the_trial_is_pending(TrialState state)
+    {
+        var trial = InState(state);
+
+        var outcome = TrialLifecycle.Lease(trial, "silo-b", ["cpu1"], _clock.GetUtcNow(), Ttl);
+
+        Assert.Equal(RefusalKind.InvalidTransition, outcome.Refusal?.Kind);
+    }
+
+    [Fact]
+    public void Heartbeat_moves_a_leased_attempt_to_running_and_renews_its_lease()
+    {
+        var leased = InState(TrialState.Leased);
+        _clock.Advance(TimeSpan.FromSeconds(20));
+
+        var next = Apply(TrialLifecycle.Heartbeat(leased, 1, "silo-a", _clock.GetUtcNow(), Ttl, new AttemptProgress(10, 100, 1)));
+
+        Assert.Equal(TrialState.Running, next.State);
+        Assert.Equal(AttemptState.Running, next.Attempt!.State);
+        Assert.Equal(TestData.T0 + TimeSpan.FromSeconds(50), next.Attempt.LeaseExpiresAt);
+        Assert.Equal(10, next.Attempt.Progress!.Step);
+    }
+
+    [Fact]
+    public void Heartbeat_from_a_silo_that_does_not_hold_the_attempt_is_refused()
+    {
+        var outcome = TrialLifecycle.Heartbeat(InState(TrialState.Running), 1, "silo-b", _clock.GetUtcNow(), Ttl, null);
+
+        Assert.Equal(RefusalKind.NotHolder, outcome.Refusal?.Kind);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Heartbeat_naming_another_attempt_is_refused_as_stale(int attempt)
+    {
+        var outcome = TrialLifecycle.Heartbeat(InState(TrialState.Running), attempt, "silo-a", _clock.GetUtcNow(), Ttl, null);
+
+        Assert.Equal(RefusalKind.StaleAttempt, outcome.Refusal?.Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Live))]
+    public void Complete_from_a_live_attempt_succeeds_the_trial(TrialState state)
+    {
+        var next = Apply(TrialLifecycle.Complete(InState(state), 1, "silo-a", _clock.GetUtcNow(), """{"psnr":31.2}"""));
+
+        Assert.Equal(TrialState.Succeeded, next.State);
+        Assert.Equal(AttemptState.Succeeded, next.Attempt!.State);
+        Assert.Equal(TestData.T0, next.Attempt.EndedAt);
+        Assert.Equal("""{"psnr":31.2}""", next.SummaryJson);
+    }
+
+    [Fact]
+    public void Complete_repeated_by_the_same_attempt_is_accepted_without_a_change()
+    {
+        var succeeded = InState(TrialState.Succeeded);
+
+        var outcome = TrialLifecycle.Complete(succeeded, 1, "silo-a", _clock.GetUtcNow(), "{}");
+
+        Assert.True(outcome.IsAccepted);
+        Assert.True(outcome.Value.Unchanged);
+        Assert.Same(succeeded, outcome.Value.Next);
+    }
+
+    [Theory]
+    [MemberData(nameof(Final))]
+    public void Reports_on_a_final_trial_are_refused(TrialState state)
+    {
+        var trial = InState(state);
+        var now = _clock.GetUtcNow();
+
+        Assert.False(TrialLifecycle.Heartbeat(trial, 1, "silo-a", now, Ttl, null).IsAccepted);
+        Assert.False(TrialLifecycle.Fail(trial, 2, "silo-a", now, "crash").IsAccepted);
+        Assert.False(TrialLifecycle.Expire(trial, now + TimeSpan.FromHours(1)).IsAccepted);
+        if (state != TrialState.Succeeded)
+        {
+            Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Complete(trial, 1, "silo-a", now, "{}").Refusal?.Kind);
+        }
+    }
+
+    [Fact]
+    public void Failed_attempt_requeues_the_trial_for_the_next_attempt()
+    {
+        var next = Apply(TrialLifecycle.Fail(InState(TrialState.Running), 1, "silo-a", _clock.GetUtcNow(), "child exited with 139"));
+
+        Assert.Equal(TrialState.Pending, next.State);
+        Assert.Equal(1, next.CurrentAttempt);
+        Assert.Equal(AttemptState.Failed, next.Attempt!.State);
+        Assert.Equal("child exited with 139", next.Attempt.Error);
+        Assert.Contains("attempt 2 of 3", next.PendingReason, StringComparison.Ordinal);
+
+        var retried = Apply(TrialLifecycle.Lease(next, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl));
+        Assert.Equal(2, retried.CurrentAttempt);
+        Assert.Equal("silo-b", retried.Attempt!.SiloId);
+    }
+
+    [Fact]
+    public void Fail_repeated_by_the_same_attempt_is_accepted_without_a_change()
+    {
+        var failed = Apply(TrialLifecycle.Fail(InState(TrialState.Running), 1, "silo-a", _clock.GetUtcNow(), "oom"));
+
+        var outcome = TrialLifecycle.Fail(failed, 1, "silo-a", _clock.GetUtcNow(), "oom");
+
+        Assert.True(outcome.Value.Unchanged);
+    }
+
+    [Fact]
+    public void Failing_the_last_allowed_attempt_fails_the_trial()
+    {
+        var trial = TestData.Pending(maxAttempts: 2);
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            trial = Apply(TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl));
+            trial = Apply(TrialLifecycle.Fail(trial, attempt, "silo-a", _clock.GetUtcNow(), "crash"));
+        }
+
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Equal(2, trial.CurrentAttempt);
+        Assert.Null(trial.PendingReason);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
+    }
+
+    [Fact]
+    public void Expire_is_refused_while_the_lease_is_valid()
+    {
+        var running = InState(TrialState.Running);
+        _clock.Advance(Ttl - TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(RefusalKind.LeaseStillValid, TrialLifecycle.Expire(running, _clock.GetUtcNow()).Refusal?.Kind);
+    }
+
+    [Fact]
+    public void Expire_is_refused_for_a_pending_trial()
+    {
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Expire(TestData.Pending(), _clock.GetUtcNow()).Refusal?.Kind);
+    }
+
+    [Fact]
+    public void Expired_lease_requeues_trial_with_next_attempt_resuming_from_the_checkpoint()
+    {
+        var running = InState(TrialState.Running, checkpoint: "ckpt-1");
+        _clock.Advance(Ttl);
+
+        var lost = Apply(TrialLifecycle.Expire(running, _clock.GetUtcNow()));
+
+        Assert.Equal(TrialState.Pending, lost.State);
+        Assert.Equal(AttemptState.Lost, lost.Attempt!.State);
+        Assert.Equal(_clock.GetUtcNow(), lost.Attempt.EndedAt);
+        Assert.Contains("from checkpoint ckpt-1", lost.PendingReason, StringComparison.Ordinal);
+        var next = Apply(TrialLifecycle.Lease(lost, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl));
+        Assert.Equal(2, next.CurrentAttempt);
+        Assert.Equal("ckpt-1", next.LastCheckpointArtifactId);
+    }
+
+    [Fact]
+    public void Expired_lease_on_the_last_attempt_fails_the_trial()
+    {
+        var running = InState(TrialState.Running, maxAttempts: 1);
+        _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+
+        var next = Apply(TrialLifecycle.Expire(running, _clock.GetUtcNow()));
+
+        Assert.Equal(TrialState.Failed, next.State);
+        Assert.Equal(AttemptState.Lost, next.Attempt!.State);
+    }
+
+    [Fact]
+    public void Reports_from_a_lost_attempt_are_refused_as_stale()
+    {
+        var running = InState(TrialState.Running);
+        _clock.Advance(Ttl);
+        var lost = Apply(TrialLifecycle.Expire(running, _clock.GetUtcNow()));
+        var now = _clock.GetUtcNow();
+
+        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Heartbeat(lost, 1, "silo-a", now, Ttl, null).Refusal?.Kind);
+        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Complete(lost, 1, "silo-a", now, "{}").Refusal?.Kind);
+        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.CheckHolder(lost, 1, "silo-a")?.Kind);
+        var released = Apply(TrialLifecycle.Lease(lost, "silo-b", ["cpu0"], now, Ttl));
+        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Fail(released, 1, "silo-a", now, "late").Refusal?.Kind);
+        Assert.Null(TrialLifecycle.CheckHolder(released, 2, "silo-b"));
+    }
+
+    [Theory]
+    [InlineData(TrialState.Pending)]
+    [InlineData(TrialState.Leased)]
+    [InlineData(TrialState.Running)]
+    public void Cancel_moves_an_unfinished_trial_to_cancelled(TrialState state)
+    {
+        var next = Apply(TrialLifecycle.Cancel(InState(state), _clock.GetUtcNow()));
+
+        Assert.Equal(TrialState.Cancelled, next.State);
+        if (state != TrialState.Pending)
+        {
+            Assert.Equal(AttemptState.Cancelled, next.Attempt!.State);
+            Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.CheckHolder(next, 1, "silo-a")?.Kind);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Final))]
+    public void Cancel_is_refused_for_a_final_trial(TrialState state)
+    {
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Cancel(InState(state), _clock.GetUtcNow()).Refusal?.Kind);
+    }
+
+    private static TrialSnapshot Apply(Outcome<TrialChange> outcome)
+    {
+        Assert.True(outcome.IsAccepted, outcome.ToString());
+        return outcome.Value.Next;
+    }
+
+    /// <summary>Drives a fresh trial through real transitions into <paramref name="state"/>, attempt 1 on silo-a.</summary>
+    private TrialSnapshot InState(TrialState state, int maxAttempts = 3, string? checkpoint = null)
+    {
+        var now = _clock.GetUtcNow();
+        var trial = TestData.Pending(maxAttempts: maxAttempts, checkpoint: checkpoint);
+        if (state == TrialState.Pending)
+        {
+            return trial;
+        }
+
+        if (state == TrialState.Cancelled)
+        {
+            return Apply(TrialLifecycle.Cancel(trial, now));
+        }
+
+        trial = Apply(TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], now, Ttl));
+        return state switch
+        {
+            TrialState.Leased => trial,
+            TrialState.Running => Apply(TrialLifecycle.Heartbeat(trial, 1, "silo-a", now, Ttl, null)),
+            TrialState.Succeeded => Apply(TrialLifecycle.Complete(trial, 1, "silo-a", now, "{}")),
+            TrialState.Failed => Apply(TrialLifecycle.Fail(trial with { MaxAttempts = 1 }, 1, "silo-a", now, "crash")),
+            _ => throw new ArgumentOutOfRangeException(nameof(state)),
+        };
+    }
+}

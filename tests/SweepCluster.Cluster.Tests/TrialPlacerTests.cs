@@ -1,0 +1,230 @@
+using SweepCluster.Cluster.Placement;
+
+namespace SweepCluster.Cluster.Tests;
+
+[Trait("Category", "Unit")]
+public sealed class TrialPlacerTests
+{
+    private static readonly TrialPlacer Pack = new(PlacementPolicy.Pack);
+    private static readonly TrialPlacer Spread = new(PlacementPolicy.Spread);
+
+    [Fact]
+    public void Higher_priority_goes_first_then_first_submitted_then_sweep_order()
+    {
+        var slots = Slots(TestData.CpuSilo("a", slots: 3));
+        var pending = new[]
+        {
+            Pending("late-low", submittedSeconds: 5),
+            Pending("early-low-second", order: 1),
+            Pending("early-low-first", order: 0),
+            Pending("late-high", priority: 10, submittedSeconds: 9),
+        };
+
+        var plan = Pack.Place(pending, slots, slots);
+
+        Assert.Equal(["late-high", "early-low-first", "early-low-second"], plan.Assignments.Select(a => a.TrialId));
+        Assert.Equal("waiting for a free slot (0 trials ahead)", plan.PendingReasons["late-low"]);
+    }
+
+    [Fact]
+    public void Waiting_reason_counts_the_trials_ahead_in_the_queue()
+    {
+        var slots = Slots(TestData.CpuSilo("a", slots: 1));
+        var pending = Enumerable.Range(0, 5).Select(i => Pending($"t{i}", order: i)).ToArray();
+
+        var plan = Pack.Place(pending, slots, slots);
+
+        Assert.Equal("t0", Assert.Single(plan.Assignments).TrialId);
+        Assert.Equal("waiting for a free slot (1 trial ahead)", plan.PendingReasons["t2"]);
+        Assert.Equal("waiting for a free slot (3 trials ahead)", plan.PendingReasons["t4"]);
+        Assert.Equal(4, plan.PendingReasons.Count);
+    }
+
+    [Fact]
+    public void No_silo_at_all_is_named_as_the_reason()
+    {
+        var plan = Pack.Place([Pending("t")], [], []);
+
+        Assert.Empty(plan.Assignments);
+        Assert.Equal("waiting for a silo to register", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Multi_gpu_trial_takes_several_slots_of_one_silo()
+    {
+        var slots = Slots(TestData.GpuSilo("small", 80), TestData.GpuSilo("big", 80, 80, 80));
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu(2))], slots, slots);
+
+        var assignment = Assert.Single(plan.Assignments);
+        Assert.Equal("big", assignment.SiloId);
+        Assert.Equal(2, assignment.Slots.Count);
+        Assert.All(assignment.Slots, s => Assert.Equal("big", s.SiloId));
+        Assert.Equal(2, assignment.Slots.Select(s => s.GpuIndex).Distinct().Count());
+    }
+
+    [Fact]
+    public void Multi_gpu_trial_is_never_split_across_silos()
+    {
+        var cluster = Slots(TestData.GpuSilo("a", 80, 80), TestData.GpuSilo("b", 80, 80));
+        var free = cluster.Where(s => s.SlotId == "gpu0").ToList();
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu(2))], free, cluster);
+
+        Assert.Empty(plan.Assignments);
+        Assert.Equal("needs 2 GPUs on one silo; at most 1 free on any silo (0 trials ahead)", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Trial_needing_more_gpus_than_any_silo_has_says_so()
+    {
+        var slots = Slots(TestData.GpuSilo("a", 24), TestData.GpuSilo("b", 24));
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu(2))], slots, slots);
+
+        Assert.Equal("needs 2 GPUs but the largest silo has 1", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Gpu_trial_on_a_cpu_only_cluster_says_no_silo_has_a_gpu()
+    {
+        var slots = Slots(TestData.CpuSilo("a"));
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu())], slots, slots);
+
+        Assert.Equal("needs 1 GPU but no silo has a GPU", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Missing_label_is_named_as_the_reason()
+    {
+        var slots = Slots(TestData.CpuSilo("a", labels: TestData.Labels(("zone", "b"))));
+        var request = new ResourceRequest(0, 0, TestData.Labels(("zone", "a")));
+
+        var plan = Pack.Place([Pending("t", request)], slots, slots);
+
+        Assert.Equal("needs label zone=a: no silo has it", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Labels_that_exist_only_on_different_silos_are_named_together()
+    {
+        var slots = Slots(
+            TestData.CpuSilo("a", labels: TestData.Labels(("zone", "a"))),
+            TestData.CpuSilo("b", labels: TestData.Labels(("disk", "ssd"))));
+        var request = new ResourceRequest(0, 0, TestData.Labels(("zone", "a"), ("disk", "ssd")));
+
+        var plan = Pack.Place([Pending("t", request)], slots, slots);
+
+        Assert.Equal("needs labels disk=ssd, zone=a: no single silo has them all", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Labelled_trial_goes_only_to_a_silo_with_the_label()
+    {
+        var slots = Slots(
+            TestData.CpuSilo("a", slots: 4),
+            TestData.CpuSilo("z", slots: 1, labels: TestData.Labels(("zone", "a"))));
+        var request = new ResourceRequest(0, 0, TestData.Labels(("zone", "a")));
+
+        var plan = Pack.Place([Pending("t", request)], slots, slots);
+
+        Assert.Equal("z", Assert.Single(plan.Assignments).SiloId);
+    }
+
+    [Fact]
+    public void Gpu_memory_larger_than_any_gpu_is_named_as_the_reason()
+    {
+        var slots = Slots(TestData.GpuSilo("a", 24, 16));
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu(1, 40))], slots, slots);
+
+        Assert.Equal("needs 40 GiB GPU memory; the largest GPU has 24 GiB", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Gpu_memory_larger_than_any_free_gpu_names_the_largest_free()
+    {
+        var cluster = Slots(TestData.GpuSilo("a", 80, 24));
+        var free = cluster.Where(s => s.GpuMemoryGiB == 24).ToList();
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu(1, 40))], free, cluster);
+
+        Assert.Empty(plan.Assignments);
+        Assert.Equal("needs 40 GiB GPU memory; largest free is 24 GiB", plan.PendingReasons["t"]);
+    }
+
+    [Fact]
+    public void Gpu_trial_takes_the_smallest_gpu_that_is_large_enough()
+    {
+        var slots = Slots(TestData.GpuSilo("a", 80, 24, 40));
+
+        var plan = Pack.Place([Pending("t", ResourceRequest.Gpu(1, 30))], slots, slots);
+
+        Assert.Equal(40, Assert.Single(Assert.Single(plan.Assignments).Slots).GpuMemoryGiB);
+    }
+
+    [Fact]
+    public void Trial_that_does_not_fit_now_does_not_block_smaller_trials_behind_it()
+    {
+        var cluster = Slots(TestData.GpuSilo("a", 80, 80));
+        var free = cluster.Take(1).ToList();
+        var pending = new[] { Pending("big", ResourceRequest.Gpu(2), order: 0), Pending("small", ResourceRequest.Gpu(1), order: 1) };
+
+        var plan = Pack.Place(pending, free, cluster);
+
+        Assert.Equal("small", Assert.Single(plan.Assignments).TrialId);
+        Assert.Equal("needs 2 GPUs on one silo; at most 1 free on any silo (0 trials ahead)", plan.PendingReasons["big"]);
+    }
+
+    [Fact]
+    public void Cpu_trial_prefers_a_cpu_slot_over_a_gpu()
+    {
+        var gpuSilo = TestData.GpuSilo("mixed", 80);
+        var mixed = gpuSilo with { Slots = [.. gpuSilo.Slots, new SlotInfo("cpu0", null, null, 0)] };
+        var slots = Slots(mixed);
+
+        var plan = Pack.Place([Pending("t")], slots, slots);
+
+        Assert.Equal("cpu0", Assert.Single(Assert.Single(plan.Assignments).Slots).SlotId);
+    }
+
+    [Fact]
+    public void Pack_fills_the_silo_with_the_fewest_free_slots_first()
+    {
+        var slots = Slots(TestData.CpuSilo("roomy", slots: 4), TestData.CpuSilo("tight", slots: 2));
+
+        var plan = Pack.Place([Pending("t1", order: 0), Pending("t2", order: 1)], slots, slots);
+
+        Assert.Equal(["tight", "tight"], plan.Assignments.Select(a => a.SiloId));
+    }
+
+    [Fact]
+    public void Spread_places_on_the_silo_with_the_most_free_slots()
+    {
+        var slots = Slots(TestData.CpuSilo("a", slots: 2), TestData.CpuSilo("b", slots: 2));
+
+        var plan = Spread.Place([Pending("t1", order: 0), Pending("t2", order: 1)], slots, slots);
+
+        Assert.Equal(["a", "b"], plan.Assignments.Select(a => a.SiloId));
+    }
+
+    [Fact]
+    public void No_slot_is_handed_out_twice()
+    {
+        var slots = Slots(TestData.GpuSilo("a", 80, 80, 80));
+        var pending = new[] { Pending("two", ResourceRequest.Gpu(2), order: 0), Pending("one", ResourceRequest.Gpu(1), order: 1), Pending("more", ResourceRequest.Gpu(1), order: 2) };
+
+        var plan = Pack.Place(pending, slots, slots);
+
+        var used = plan.Assignments.SelectMany(a => a.Slots).Select(s => s.SlotId).ToList();
+        Assert.Equal(3, used.Count);
+        Assert.Equal(used.Count, used.Distinct().Count());
+        Assert.Equal("waiting for a free slot (0 trials ahead)", plan.PendingReasons["more"]);
+    }
+
+    private static List<PlacementSlot> Slots(params SiloInfo[] silos) => [.. silos.SelectMany(PlacementSlot.Of)];
+
+    private static PendingTrial Pending(string id, ResourceRequest? resources = null, int priority = 0, int order = 0, int submittedSeconds = 0) =>
+        new(id, resources ?? ResourceRequest.Cpu, priority, TestData.T0.AddSeconds(submittedSeconds), order);
+}
