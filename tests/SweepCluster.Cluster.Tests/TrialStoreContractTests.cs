@@ -1,0 +1,405 @@
+using System.Security.Cryptography;
+using SweepCluster.Cluster.Lifecycle;
+using SweepCluster.Cluster.Store;
+
+namespace SweepCluster.Cluster.Tests;
+
+/// <summary>
+/// The behaviour every <see cref="ITrialStore"/> must have. Each store implementation subclasses
+/// this suite and says how to open a store on a fresh database of its own.
+/// </summary>
+public abstract class TrialStoreContractTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private readonly List<ITrialStore> _opened = [];
+
+    protected FakeTimeProvider Clock { get; } = new(TestData.T0);
+
+    protected ITrialStore Store { get; private set; } = null!;
+
+    /// <summary>Opens a store on this test's database; called again to reopen it or to open a second instance.</summary>
+    protected abstract Task<ITrialStore> OpenStoreAsync(TimeProvider time);
+
+    /// <summary>Removes this test's database once every store on it is disposed.</summary>
+    protected abstract Task DeleteDatabaseAsync();
+
+    public async Task InitializeAsync() => Store = await OpenAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+
+        await DeleteDatabaseAsync();
+    }
+
+    [Fact]
+    public async Task Migrations_apply_once_and_are_recorded()
+    {
+        var first = await Store.GetAppliedMigrationsAsync(None);
+        Clock.Advance(TimeSpan.FromHours(1));
+        await CloseAsync(Store);
+
+        var reopened = await OpenAsync();
+        var second = await reopened.GetAppliedMigrationsAsync(None);
+
+        var initial = Assert.Single(first, m => m.Version == 1);
+        Assert.Equal("initial", initial.Name);
+        Assert.Equal(TestData.T0, initial.AppliedAt);
+        Assert.Equal(first.Select(m => (m.Version, m.AppliedAt)), second.Select(m => (m.Version, m.AppliedAt)));
+        Assert.Equal(first.Select(m => m.Version).Order(), first.Select(m => m.Version));
+    }
+
+    [Fact]
+    public async Task Submitting_a_sweep_again_adds_new_trials_and_keeps_existing_ones()
+    {
+        var first = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2")], "queued", None);
+        await LeaseAsync("t1", "silo-a");
+
+        var second = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2"), TestData.Trial("t3", order: 2)], "queued again", None);
+
+        Assert.Equal(new SubmitResult(true, 2, 0), first);
+        Assert.Equal(new SubmitResult(false, 1, 2), second);
+        var trials = await Store.ListTrialsAsync("sweep-1", None);
+        Assert.Equal(["t1", "t2", "t3"], trials.Select(t => t.Snapshot.Id));
+        Assert.Equal(TrialState.Leased, trials[0].Snapshot.State);
+        Assert.Equal("queued", trials[1].Snapshot.PendingReason);
+        Assert.Equal("queued again", trials[2].Snapshot.PendingReason);
+        var sweep = await Store.GetSweepAsync("sweep-1", None);
+        Assert.Equal(1, sweep!.TrialCounts[TrialState.Leased]);
+        Assert.Equal(2, sweep.TrialCounts[TrialState.Pending]);
+    }
+
+    [Fact]
+    public async Task Trial_definition_round_trips()
+    {
+        var resources = new ResourceRequest(2, 39.5, TestData.Labels(("zone", "a")));
+        var trial = TestData.Trial("t1", maxAttempts: 4, priority: 7, order: 3, resources: resources) with { ExpectedVerdict = null, Seed = -42 };
+        await Store.SubmitSweepAsync(TestData.Sweep(), [trial], "queued", None);
+
+        var stored = (await Store.GetTrialAsync("t1", None))!;
+
+        Assert.Equal(trial with { Resources = stored.Definition.Resources }, stored.Definition);
+        Assert.Equal(2, stored.Definition.Resources.Gpus);
+        Assert.Equal(39.5, stored.Definition.Resources.GpuMemoryGiB);
+        Assert.Equal("a", stored.Definition.Resources.Labels["zone"]);
+        Assert.Equal(TrialState.Pending, stored.Snapshot.State);
+        Assert.Equal(0, stored.Snapshot.CurrentAttempt);
+        Assert.Null(stored.Snapshot.Attempt);
+        Assert.Equal(TestData.T0, stored.Snapshot.SubmittedAt);
+        Assert.Equal(TestData.Sweep(), (await Store.GetSweepAsync("sweep-1", None))!.Sweep);
+    }
+
+    [Fact]
+    public async Task Claim_leases_only_pending_trials_and_records_reasons_for_the_rest()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1", order: 0), TestData.Trial("t2", order: 1), TestData.Trial("t3", order: 2)], "queued", None);
+        await LeaseAsync("t1", "silo-a");
+        IReadOnlyList<string>? offered = null;
+
+        var leased = await Store.ClaimAsync(pending =>
+        {
+            offered = [.. pending.Select(t => t.Id)];
+            var lease = TrialLifecycle.Lease(pending[0], "silo-b", ["cpu0"], Clock.GetUtcNow(), Ttl).Value;
+            return new ClaimPlan([lease], new Dictionary<string, string> { ["t3"] = "waiting for a free slot (0 trials ahead)" });
+        }, None);
+
+        Assert.Equal(["t2", "t3"], offered);
+        Assert.Equal("t2", Assert.Single(leased).Id);
+        var t2 = (await Store.GetTrialAsync("t2", None))!.Snapshot;
+        Assert.Equal(TrialState.Leased, t2.State);
+        Assert.Equal("silo-b", t2.Attempt!.SiloId);
+        Assert.Equal(["cpu0"], t2.Attempt.SlotIds);
+        Assert.Equal(TestData.T0 + Ttl, t2.Attempt.LeaseExpiresAt);
+        Assert.Equal("waiting for a free slot (0 trials ahead)", (await Store.GetTrialAsync("t3", None))!.Snapshot.PendingReason);
+    }
+
+    [Fact]
+    public async Task Claim_offers_pending_trials_in_queue_order()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("low", order: 0), TestData.Trial("high", priority: 5, order: 1)], "queued", None);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Store.SubmitSweepAsync(TestData.Sweep("sweep-2"), [TestData.Trial("later", priority: 5, order: 0)], "queued", None);
+        IReadOnlyList<string>? offered = null;
+
+        await Store.ClaimAsync(pending =>
+        {
+            offered = [.. pending.Select(t => t.Id)];
+            return new ClaimPlan([], new Dictionary<string, string>());
+        }, None);
+
+        Assert.Equal(["high", "later", "low"], offered);
+    }
+
+    [Fact]
+    public async Task Parallel_claimers_never_receive_the_same_trial()
+    {
+        const int TrialCount = 60;
+        await Store.SubmitSweepAsync(TestData.Sweep(), [.. Enumerable.Range(0, TrialCount).Select(i => TestData.Trial($"t{i:D2}", order: i))], "queued", None);
+        var second = await OpenAsync();
+        var stores = new[] { Store, second };
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(claimer => Task.Run(async () =>
+        {
+            var store = stores[claimer % stores.Length];
+            var mine = new List<TrialSnapshot>();
+            while (true)
+            {
+                var leased = await store.ClaimAsync(pending => new ClaimPlan(
+                    [.. pending.Take(3).Select(t => TrialLifecycle.Lease(t, $"silo-{claimer}", ["cpu0"], Clock.GetUtcNow(), Ttl).Value)],
+                    new Dictionary<string, string>()), None);
+                if (leased.Count == 0)
+                {
+                    return mine;
+                }
+
+                mine.AddRange(leased);
+            }
+        })));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(TrialCount, all.Count);
+        Assert.Equal(TrialCount, all.Select(t => t.Id).Distinct().Count());
+        Assert.All(all, t => Assert.Equal(1, t.CurrentAttempt));
+        foreach (var claimed in all)
+        {
+            var stored = (await Store.GetTrialAsync(claimed.Id, None))!.Snapshot;
+            Assert.Equal(claimed.Attempt!.SiloId, stored.Attempt!.SiloId);
+            Assert.Single(await Store.ListAttemptsAsync(claimed.Id, None));
+        }
+    }
+
+    [Fact]
+    public async Task Refused_transition_changes_nothing_and_logs_nothing()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+        await LeaseAsync("t1", "silo-a");
+        var before = (await Store.GetTrialAsync("t1", None))!.Snapshot;
+        var eventsBefore = await Store.ListEventsAsync(new EventQuery(), None);
+
+        var outcome = await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Complete(t, 7, "silo-a", Clock.GetUtcNow(), "{}"), None);
+
+        Assert.Equal(RefusalKind.StaleAttempt, outcome.Refusal?.Kind);
+        var after = (await Store.GetTrialAsync("t1", None))!.Snapshot;
+        Assert.Equal(before.State, after.State);
+        Assert.Equal(before.Attempt!.State, after.Attempt!.State);
+        Assert.Null(after.SummaryJson);
+        Assert.Equal(eventsBefore.Count, (await Store.ListEventsAsync(new EventQuery(), None)).Count);
+    }
+
+    [Fact]
+    public async Task Updating_an_unknown_trial_is_refused_as_not_found()
+    {
+        var outcome = await Store.UpdateTrialAsync("nope", t => TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None);
+
+        Assert.Equal(RefusalKind.NotFound, outcome.Refusal?.Kind);
+    }
+
+    [Fact]
+    public async Task Transitions_keep_every_attempt_as_history()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+        await LeaseAsync("t1", "silo-a");
+        await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Heartbeat(t, 1, "silo-a", Clock.GetUtcNow(), Ttl, new AttemptProgress(5, 50, 0)), None);
+        await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Fail(t, 1, "silo-a", Clock.GetUtcNow(), "segfault"), None);
+        await LeaseAsync("t1", "silo-b");
+
+        var attempts = await Store.ListAttemptsAsync("t1", None);
+
+        Assert.Equal([1, 2], attempts.Select(a => a.Number));
+        Assert.Equal(AttemptState.Failed, attempts[0].State);
+        Assert.Equal("segfault", attempts[0].Error);
+        Assert.Equal(new AttemptProgress(5, 50, 0), attempts[0].Progress);
+        Assert.Equal(AttemptState.Leased, attempts[1].State);
+        Assert.Equal("silo-b", attempts[1].SiloId);
+        var events = await Store.ListEventsAsync(new EventQuery(TrialId: "t1"), None);
+        Assert.Equal(["attempt.leased", "attempt.running", "attempt.failed", "attempt.leased"], events.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task Expired_leases_and_live_attempts_are_listed()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("early"), TestData.Trial("late"), TestData.Trial("idle")], "queued", None);
+        await LeaseAsync("early", "silo-a");
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        await LeaseAsync("late", "silo-b");
+
+        Clock.Advance(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(["early"], await Store.ListExpiredLeasesAsync(Clock.GetUtcNow(), None));
+        Assert.Equal(["early", "late"], await Store.ListExpiredLeasesAsync(Clock.GetUtcNow() + TimeSpan.FromSeconds(10), None));
+        Assert.Equal(["late"], (await Store.ListLiveAttemptsAsync("silo-b", None)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Metric_points_are_written_once_even_when_retried()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+        await LeaseAsync("t1", "silo-a");
+        MetricPoint[] batch = [new(1, "loss", 0.5, 0, "train"), new(2, "loss", double.NaN, 0, "train"), new(2, "psnr", 28.5, null, "eval")];
+
+        var first = await Store.AppendMetricsAsync("t1", 1, batch, _ => null, None);
+        var retry = await Store.AppendMetricsAsync("t1", 1, [.. batch.Select(p => p with { Value = 99 })], _ => null, None);
+
+        Assert.Equal(3, first.Value);
+        Assert.Equal(0, retry.Value);
+        var points = await Store.GetMetricPointsAsync("t1", None);
+        Assert.Equal(3, points.Count);
+        Assert.Equal([0.5, double.NaN], points.Where(p => p.Point.Name == "loss").Select(p => p.Point.Value));
+        Assert.Equal(28.5, Assert.Single(points, p => p.Point.Name == "psnr").Point.Value);
+        Assert.All(points, p => Assert.Equal(1, p.Attempt));
+    }
+
+    [Fact]
+    public async Task Metric_points_refused_by_the_guard_are_not_written()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+
+        var outcome = await Store.AppendMetricsAsync("t1", 1, [new MetricPoint(1, "loss", 1, 0, "train")], _ => Refusal.StaleAttempt("stale"), None);
+        var unknown = await Store.AppendMetricsAsync("nope", 1, [new MetricPoint(1, "loss", 1, 0, "train")], _ => null, None);
+
+        Assert.Equal(RefusalKind.StaleAttempt, outcome.Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, unknown.Refusal?.Kind);
+        Assert.Empty(await Store.GetMetricPointsAsync("t1", None));
+    }
+
+    [Fact]
+    public async Task Checkpoint_round_trips_and_becomes_the_resume_point()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+        await LeaseAsync("t1", "silo-a");
+        var bytes = RandomNumberGenerator.GetBytes(100_000);
+
+        var first = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Checkpoint, "../../etc/passwd", bytes), _ => null, None);
+        var again = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Checkpoint, "../../etc/passwd", bytes), _ => null, None);
+        var panel = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Panel, "panel.png", new byte[] { 1, 2, 3 }), _ => null, None);
+
+        Assert.Equal(first.Value.Id, again.Value.Id);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), first.Value.Sha256);
+        Assert.Equal(bytes.Length, first.Value.Size);
+        var stored = (await Store.GetArtifactAsync(first.Value.Id, None))!;
+        Assert.Equal(bytes, stored.Content.ToArray());
+        Assert.Equal("../../etc/passwd", stored.Info.Name);
+        Assert.Equal(first.Value.Id, (await Store.GetTrialAsync("t1", None))!.Snapshot.LastCheckpointArtifactId);
+        Assert.Equal(2, (await Store.ListArtifactsAsync("t1", None)).Count);
+        Assert.NotEqual(first.Value.Id, panel.Value.Id);
+        Assert.Null(await Store.GetArtifactAsync("missing", None));
+    }
+
+    [Fact]
+    public async Task Artifact_refused_by_the_guard_is_not_stored()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+
+        var outcome = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Checkpoint, "c", new byte[] { 1 }), _ => Refusal.NotHolder("not yours"), None);
+
+        Assert.Equal(RefusalKind.NotHolder, outcome.Refusal?.Kind);
+        Assert.Empty(await Store.ListArtifactsAsync("t1", None));
+        Assert.Null((await Store.GetTrialAsync("t1", None))!.Snapshot.LastCheckpointArtifactId);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_sweep_cancels_only_its_unfinished_trials()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("done"), TestData.Trial("running"), TestData.Trial("waiting")], "queued", None);
+        await Store.SubmitSweepAsync(TestData.Sweep("other"), [TestData.Trial("elsewhere")], "queued", None);
+        await LeaseAsync("done", "silo-a");
+        await Store.UpdateTrialAsync("done", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), "{}"), None);
+        await LeaseAsync("running", "silo-a");
+
+        var outcome = await Store.CancelSweepAsync("sweep-1", t => TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None);
+
+        Assert.Equal(["running", "waiting"], outcome.Value.Select(c => c.Next.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(TrialState.Succeeded, (await Store.GetTrialAsync("done", None))!.Snapshot.State);
+        Assert.Equal(AttemptState.Cancelled, (await Store.GetTrialAsync("running", None))!.Snapshot.Attempt!.State);
+        Assert.Equal(TrialState.Pending, (await Store.GetTrialAsync("elsewhere", None))!.Snapshot.State);
+        Assert.Equal(TestData.T0, (await Store.GetSweepAsync("sweep-1", None))!.CancelledAt);
+        Assert.Equal(RefusalKind.NotFound, (await Store.CancelSweepAsync("nope", t => TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None)).Refusal?.Kind);
+    }
+
+    [Fact]
+    public async Task Silos_are_registered_updated_and_touched()
+    {
+        await Store.UpsertSiloAsync(TestData.GpuSilo("s1", 80, 24), None);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        await Store.UpsertSiloAsync(TestData.CpuSilo("s1", slots: 1, labels: TestData.Labels(("zone", "a"))), None);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.True(await Store.TouchSiloAsync("s1", None));
+        Assert.False(await Store.TouchSiloAsync("nope", None));
+        var silo = (await Store.GetSiloAsync("s1", None))!;
+        Assert.Equal(TestData.T0, silo.RegisteredAt);
+        Assert.Equal(TestData.T0 + TimeSpan.FromSeconds(10), silo.LastHeartbeatAt);
+        Assert.Equal("a", silo.Silo.Labels["zone"]);
+        Assert.Equal(new SlotInfo("cpu0", null, null, 0), Assert.Single(silo.Silo.Slots));
+        Assert.Single(await Store.ListSilosAsync(None));
+    }
+
+    [Fact]
+    public async Task Events_are_appended_in_order_and_filtered()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
+        await Store.AppendEventAsync(new NewEvent("sweep-1", "t1", null, "note", "first"), None);
+        await Store.AppendEventAsync(new NewEvent("other", null, null, "note", "elsewhere"), None);
+        await Store.AppendEventAsync(new NewEvent("sweep-1", null, null, "note", "second"), None);
+
+        var sweepEvents = await Store.ListEventsAsync(new EventQuery(SweepId: "sweep-1"), None);
+        var afterFirst = await Store.ListEventsAsync(new EventQuery(SweepId: "sweep-1", AfterId: sweepEvents[1].Id), None);
+
+        Assert.Equal(["sweep.submitted", "note", "note"], sweepEvents.Select(e => e.Kind));
+        Assert.Equal(["first", "second"], sweepEvents.Skip(1).Select(e => e.Message));
+        Assert.True(sweepEvents[0].Id < sweepEvents[1].Id);
+        Assert.Equal("second", Assert.Single(afterFirst).Message);
+        Assert.Equal("first", Assert.Single(await Store.ListEventsAsync(new EventQuery(TrialId: "t1"), None)).Message);
+        Assert.Single(await Store.ListEventsAsync(new EventQuery(Limit: 1), None));
+    }
+
+    [Fact]
+    public async Task Acknowledged_writes_survive_closing_and_reopening_the_store()
+    {
+        await Store.UpsertSiloAsync(TestData.CpuSilo("s1"), None);
+        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2")], "queued", None);
+        await LeaseAsync("t1", "s1");
+        await Store.AppendMetricsAsync("t1", 1, [new MetricPoint(1, "loss", 0.25, 0, "train")], _ => null, None);
+        var checkpoint = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Checkpoint, "epoch-1", new byte[] { 9, 8, 7 }), _ => null, None);
+        await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Complete(t, 1, "s1", Clock.GetUtcNow(), """{"psnr":30}"""), None);
+        var events = (await Store.ListEventsAsync(new EventQuery(), None)).Count;
+        await CloseAsync(Store);
+
+        var reopened = await OpenAsync();
+
+        var t1 = (await reopened.GetTrialAsync("t1", None))!.Snapshot;
+        Assert.Equal(TrialState.Succeeded, t1.State);
+        Assert.Equal("""{"psnr":30}""", t1.SummaryJson);
+        Assert.Equal(checkpoint.Value.Id, t1.LastCheckpointArtifactId);
+        Assert.Equal(TrialState.Pending, (await reopened.GetTrialAsync("t2", None))!.Snapshot.State);
+        Assert.Equal(0.25, Assert.Single(await reopened.GetMetricPointsAsync("t1", None)).Point.Value);
+        Assert.Equal([9, 8, 7], (await reopened.GetArtifactAsync(checkpoint.Value.Id, None))!.Content.ToArray());
+        Assert.NotNull(await reopened.GetSiloAsync("s1", None));
+        Assert.Equal(events, (await reopened.ListEventsAsync(new EventQuery(), None)).Count);
+        Assert.Single(await reopened.ListSweepsAsync(None));
+    }
+
+    private async Task<ITrialStore> OpenAsync()
+    {
+        var store = await OpenStoreAsync(Clock);
+        _opened.Add(store);
+        return store;
+    }
+
+    private async Task CloseAsync(ITrialStore store)
+    {
+        _opened.Remove(store);
+        await store.DisposeAsync();
+    }
+
+    private async Task LeaseAsync(string trialId, string siloId)
+    {
+        var outcome = await Store.UpdateTrialAsync(trialId, t => TrialLifecycle.Lease(t, siloId, ["cpu0"], Clock.GetUtcNow(), Ttl), None);
+        Assert.True(outcome.IsAccepted, outcome.ToString());
+    }
+}
