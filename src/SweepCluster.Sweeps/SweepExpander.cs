@@ -339,15 +339,19 @@ public static class SweepExpander
             var seeds = _seeds ?? [ConfigTree.Get(state.Config, "seed", out _) is JsonValue v && v.TryGetValue<long>(out var own) ? own : 0];
             foreach (var seed in seeds)
             {
-                var config = (JsonObject)state.Config.DeepClone();
+                var resolved = (JsonObject)state.Config.DeepClone();
                 var provenance = new Dictionary<string, SourceLocation>(state.Provenance, StringComparer.Ordinal);
                 if (_seeds is not null)
                 {
-                    config["seed"] = seed;
+                    resolved["seed"] = seed;
                     provenance["seed"] = _spec.Location;
                 }
 
-                config["name"] = configName;
+                resolved["name"] = configName;
+
+                // Through JSON text, so every value of the tree reads as any fitting CLR type
+                // (GetValue<int>() on a whole number works whether the YAML said 64 or 64.0).
+                var config = JsonNode.Parse(resolved.ToJsonString())!.AsObject();
                 var keep = (row?.When?.Evaluate(config) ?? true) && (_spec.When?.Evaluate(config) ?? true);
                 if (!keep)
                 {

@@ -65,6 +65,15 @@ internal sealed partial class SweepParser
             _errors.Add(new SweepError(_file, line, column, string.Empty, $"YAML syntax error: {inner.Message}"));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // The scanner fails this way on some truncated input (an unclosed flow collection);
+            // the last event it produced is the best position there is.
+            var mark = LastGoodMark(text);
+            _errors.Add(new SweepError(_file, checked((int)mark.Line), checked((int)mark.Column), string.Empty,
+                "YAML syntax error: the text ends inside an unclosed '{' or '[' (or another unfinished construct) after this point"));
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
         {
@@ -79,6 +88,25 @@ internal sealed partial class SweepParser
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    private static Mark LastGoodMark(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var mark = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                mark = parser.Current!.End;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
+        {
+            // Stop at the first event the parser cannot produce.
+        }
+
+        return mark.Line < 1 ? new Mark(0, 1, 1) : mark;
     }
 
     private SweepSpec? ParseSpec(YamlNode root)

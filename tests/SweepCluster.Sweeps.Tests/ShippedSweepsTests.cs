@@ -1,0 +1,84 @@
+using SweepCluster.Sweeps;
+
+namespace SweepCluster.Sweeps.Tests;
+
+[Trait("Category", "Unit")]
+public sealed class ShippedSweepsTests
+{
+    private static string SweepsFolder => Path.Combine(AppContext.BaseDirectory, "sweeps");
+
+    public static TheoryData<string, string> FilesAndProfiles()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var file in Directory.GetFiles(SweepsFolder, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file), "cpu");
+            data.Add(Path.GetFileName(file), "gpu");
+        }
+
+        return data;
+    }
+
+    private static SweepExpansion Expand(string file, string profile)
+    {
+        var loaded = SweepLoader.Load(Path.Combine(SweepsFolder, file), FakeTrialConfigSchema.Instance);
+        Assert.True(loaded.Success, string.Join("\n", loaded.Errors));
+        var expansion = SweepExpander.Expand(loaded.Spec, profile, FakeTrialConfigSchema.Instance);
+        Assert.True(expansion.Success, string.Join("\n", expansion.Errors));
+        Assert.Empty(expansion.Notes);
+        return expansion;
+    }
+
+    [Fact]
+    public void All_seven_sweeps_ship()
+    {
+        Assert.Equal(
+            ["architectures.yaml", "data-hypothesis.yaml", "latent-capacity.yaml", "loss-weights.yaml", "progressive.yaml", "seed-test-matrix.yaml", "skip-strategies.yaml"],
+            Directory.GetFiles(SweepsFolder, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(FilesAndProfiles))]
+    public void Shipped_sweep_loads_and_expands_with_its_profiles(string file, string profile)
+    {
+        var expansion = Expand(file, profile);
+
+        Assert.NotEmpty(expansion.Trials);
+        Assert.All(expansion.Trials, t => Assert.Equal(profile == "cpu" ? "cpu" : "cuda", t.Config["device"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Seed_test_matrix_has_the_notes_four_rows_and_expectations()
+    {
+        var cpu = Expand("seed-test-matrix.yaml", "cpu").Trials;
+        var gpu = Expand("seed-test-matrix.yaml", "gpu").Trials;
+
+        Assert.Equal(["original", "no_skip", "no_skip_everywhere", "pure_n2n"], cpu.Select(t => t.ConfigName));
+        Assert.Equal(
+            [ExpectedVerdict.Fail, ExpectedVerdict.Fail, ExpectedVerdict.Pass, ExpectedVerdict.Partial],
+            cpu.Select(t => t.Expect!.Verdict!.Value));
+        Assert.Equal("fail (noise leak)", cpu[0].Expect!.Text);
+        Assert.Equal(12, gpu.Count);
+        Assert.Equal(4, gpu.Select(t => t.ConfigKey).Distinct().Count());
+
+        var small = cpu[2].Config;
+        var large = gpu.First(t => t.ConfigName == "no_skip_everywhere").Config;
+        Assert.Equal(64, small["model"]!["decoder_b"]!["latent_channels"]!.GetValue<long>());
+        Assert.Equal(32, cpu[0].Config["model"]!["encoder"]!["latent_channels"]!.GetValue<long>());
+        Assert.Equal(512, large["model"]!["decoder_a"]!["latent_channels"]!.GetValue<long>());
+        Assert.Equal("[512,256,128]", large["model"]!["decoder_a"]!["features"]!.ToJsonString());
+        Assert.Equal(0.05, large["trainer"]!["loss_weights"]!["recon"]!.GetValue<double>());
+        Assert.False(large["trainer"]!["same_domain_use_skip"]!.GetValue<bool>());
+        Assert.True(small["data"]!["image_size"]!.GetValue<long>() <= 48);
+        Assert.True(small["data"]!["train_samples"]!.GetValue<long>() <= 64);
+    }
+
+    [Fact]
+    public void Architectures_guard_the_skip_weight_grid_with_when()
+    {
+        var trials = Expand("architectures.yaml", "cpu").Trials;
+
+        Assert.Equal(7, trials.Count);
+        Assert.Equal(3, trials.Count(t => t.ConfigName.StartsWith("additive_skips skip_weight=", StringComparison.Ordinal)));
+    }
+}
