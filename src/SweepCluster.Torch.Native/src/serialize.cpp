@@ -3,7 +3,11 @@
 
 #include <ATen/core/Dict.h>
 #include <ATen/core/ivalue.h>
+#include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
+
+#include "pickle_normalize.h"
 
 #include <cstring>
 #include <fstream>
@@ -221,12 +225,32 @@ st_status* st_ivalue_save(const st_ivalue* v, const char* path) {
 
 st_status* st_ivalue_load(const char* path, st_ivalue** out) {
   ST_TRY
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw std::runtime_error("cannot open '" + std::string(path) + "' for reading");
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) {
+      throw std::runtime_error("cannot open '" + std::string(path) + "' for reading");
+    }
   }
-  std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  *out = make(torch::jit::pickle_load(bytes));
+  // The steps of torch::pickle_load, with the pickle normalised first (see pickle_normalize.h).
+  caffe2::serialize::PyTorchStreamReader reader{std::string(path)};
+  at::DataPtr pickle_ptr;
+  size_t pickle_size = 0;
+  std::tie(pickle_ptr, pickle_size) = reader.getRecord("data.pkl");
+  const std::string pickle = normalize_pickle(static_cast<const char*>(pickle_ptr.get()), pickle_size);
+  size_t consumed = 0;
+  auto read = [&](char* buffer, size_t length) -> size_t {
+    if (consumed >= pickle.size()) {
+      return 0;
+    }
+    length = std::min(pickle.size() - consumed, length);
+    std::memcpy(buffer, pickle.data() + consumed, length);
+    consumed += length;
+    return length;
+  };
+  auto read_record = [&](const std::string& name) { return std::get<0>(reader.getRecord("data/" + name)); };
+  torch::jit::Unpickler unpickler(read, nullptr, nullptr, std::move(read_record), c10::nullopt);
+  unpickler.set_version(reader.version());
+  *out = make(unpickler.parse_ivalue());
   ST_CATCH
 }
 
