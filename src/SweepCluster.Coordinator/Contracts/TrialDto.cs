@@ -1,0 +1,29 @@
+using System.Text.Json;
+using SweepCluster.Cluster.Lifecycle;
+
+namespace SweepCluster.Coordinator.Contracts;
+
+/// <summary>A trial: its definition and where it stands.</summary>
+/// <param name="Summary">The trainer's summary once the trial succeeded; otherwise null.</param>
+/// <param name="Config">The resolved configuration; only in the single-trial answer.</param>
+/// <param name="Attempt">The latest attempt, live or ended; null before the first lease.</param>
+public sealed record TrialDto(
+    string Id,
+    string SweepId,
+    string ConfigName,
+    string ConfigKey,
+    long Seed,
+    JsonElement Parameters,
+    string Expect,
+    string? ExpectedVerdict,
+    TrialState State,
+    int CurrentAttempt,
+    int MaxAttempts,
+    int Priority,
+    int Order,
+    ResourcesView Resources,
+    string? PendingReason,
+    JsonElement? Summary,
+    string? LastCheckpointArtifactId,
+    AttemptDto? Attempt,
+    JsonElement? Config);

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SweepCluster.Cluster;
+using SweepCluster.Cluster.Store;
+using SweepCluster.Coordinator.Apis;
+using SweepCluster.Coordinator.Contracts;
+using SweepCluster.Coordinator.Hosting;
+using SweepCluster.Coordinator.Security;
+
+namespace SweepCluster.Coordinator;
+
+/// <summary>
+/// Builds the coordinator's web application, standalone (<c>sweepcluster coordinator</c>) or
+/// embedded in <c>sweepcluster run</c> (loopback, port 0).
+/// </summary>
+public static class CoordinatorHost
+{
+    /// <summary>
+    /// Builds the application from explicit options. The store is opened and the tokens are
+    /// resolved here, so a bad path or a missing token fails now rather than at the first request.
+    /// Start it with <c>StartAsync</c>/<c>RunAsync</c>; dispose it to stop and close what it owns.
+    /// </summary>
+    public static WebApplication Build(CoordinatorHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls);
+        options.ConfigureLogging?.Invoke(builder.Logging);
+        AddCoordinator(builder.Services, _ => options);
+        var app = builder.Build();
+        UseCoordinator(app);
+        return app;
+    }
+
+    /// <summary>Builds the application from command-line arguments and configuration (see <see cref="CoordinatorHostOptions.FromConfiguration"/>).</summary>
+    public static WebApplication BuildFromConfiguration(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        AddCoordinator(builder.Services, sp => CoordinatorHostOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        var app = builder.Build();
+        UseCoordinator(app);
+        return app;
+    }
+
+    /// <summary>Registers the core, the store, authentication, authorization, ProblemDetails and the lease expiry service.</summary>
+    public static IServiceCollection AddCoordinator(IServiceCollection services, Func<IServiceProvider, CoordinatorHostOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(sp => options(sp));
+        services.AddSingleton(sp => sp.GetRequiredService<CoordinatorHostOptions>().TimeProvider ?? TimeProvider.System);
+        services.AddSingleton(sp => CoordinatorTokens.Resolve(sp.GetRequiredService<CoordinatorHostOptions>()));
+        services.AddSingleton(sp => OpenStore(sp.GetRequiredService<CoordinatorHostOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CoordinatorCore(
+            sp.GetRequiredService<StoreLease>().Store, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CoordinatorHostOptions>().Core));
+        services.AddSingleton<WorkSignal>();
+        services.AddHostedService<LeaseExpiryService>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => CoordinatorJson.Configure(o.SerializerOptions));
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(CoordinatorRoles.Silo, p => p.RequireRole(CoordinatorRoles.Silo))
+            .AddPolicy(CoordinatorRoles.User, p => p.RequireRole(CoordinatorRoles.User))
+            // An endpoint that forgets to name a role still needs a valid token.
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    /// <summary>Adds the middleware (errors as ProblemDetails, authentication, authorization) and maps every API area and <c>/healthz</c>.</summary>
+    public static WebApplication UseCoordinator(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // Fail at start-up, not at the first request, when the tokens or the store are misconfigured.
+        _ = app.Services.GetRequiredService<CoordinatorTokens>();
+        _ = app.Services.GetRequiredService<StoreLease>();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous();
+        app.MapSweepsApi();
+        app.MapTrialsApi();
+        app.MapSilosApi();
+        app.MapEventsApi();
+        return app;
+    }
+
+    /// <summary>The address the started application listens on (the real port when the options asked for port 0).</summary>
+    public static Uri GetListenAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The coordinator is not listening yet; start it first.");
+        return new Uri(first.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    private static StoreLease OpenStore(CoordinatorHostOptions options, TimeProvider time)
+    {
+        if (options.Store is { } store)
+        {
+            return new StoreLease(store, owned: false);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.SqlitePath))
+        {
+            throw new InvalidOperationException("The coordinator needs a store: pass one, or a SQLite path.");
+        }
+
+        // Opened synchronously inside a service factory: SQLite opens without real asynchrony, and this
+        // runs once at start-up, before any request.
+        ITrialStore opened = SqliteTrialStore.OpenAsync(options.SqlitePath, time, CancellationToken.None).GetAwaiter().GetResult();
+        return new StoreLease(opened, owned: true);
+    }
+}
