@@ -14,6 +14,9 @@ namespace SweepCluster.Torch.Serialization;
 /// </summary>
 public static class TorchFile
 {
+    /// <summary>Keys the native reader adds when it rebuilds a Python OrderedDict (see pickle_normalize.h); dropped here.</summary>
+    private const string DiscardKeyPrefix = "\u0001sweeptorch.discard.";
+
     public static void Save(string path, object? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -232,6 +235,8 @@ public static class TorchFile
                 var item = FromValue(itemHandle);
                 switch (key)
                 {
+                    case string s when s.StartsWith(DiscardKeyPrefix, StringComparison.Ordinal):
+                        break;
                     case string s:
                         (byName ??= new(StringComparer.Ordinal))[s] = item;
                         break;
