@@ -1,0 +1,139 @@
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Torch;
+using SweepCluster.Torch.Nn;
+
+namespace SweepCluster.Denoising.Models;
+
+/// <summary>
+/// The Contrast2Contrast generator: one shared encoder and a decoder per contrast, arranged by
+/// <c>model.architecture</c>:
+/// <list type="bullet">
+/// <item><c>shared</c>: <c>decoder_a</c> and <c>decoder_b</c> decode both the same-domain and the cross-domain latent.</item>
+/// <item><c>separate</c> (Solution 1): <c>decoder_a_same</c>/<c>decoder_b_same</c> reconstruct within a domain (with
+/// skips per <c>same_domain_use_skip</c>); <c>decoder_a_cross</c>/<c>decoder_b_cross</c> translate across domains and
+/// are built without skip inputs, so <c>cross_domain_strategy</c> does not apply to them.</item>
+/// <item><c>noise_aware</c> (Solution 4): the encoder has a content head (<c>latent_channels</c>) and a noise head
+/// (<c>noise_channels</c>); each decoder's <c>expand</c> reads latent + noise channels. Same-domain decoding reads
+/// <c>cat[z_content, z_noise]</c>; cross-domain decoding reads <c>cat[z_content_other, 0]</c>: the noise channels are
+/// zero-filled, which is exactly "decode from the content alone" for the 1x1 expand (zero inputs contribute nothing
+/// but its bias), while one decoder serves both paths.</item>
+/// </list>
+/// <para>
+/// Cross-domain skips (<c>trainer.cross_domain_strategy</c>), for <c>x_a_from_b = decoder_a(z_b, ...)</c>; the notes'
+/// "source" is the domain being decoded to, whose noisy image is the cross target (their Scenario 1 writes
+/// <c>decoder_a(z_b, skips_a)</c>), and "target" the domain whose latent is decoded (Scenario 2: <c>skips_b</c>):
+/// <c>use_source_skip</c> gives skips_a (and identity_a), <c>use_target_skip</c> skips_b (identity_b),
+/// <c>no_skip</c> none (concat blocks concatenate zeros), <c>zero_skip</c> explicit zero tensors of the skips' shapes
+/// (like concat's zeros, and also for additive blocks, no identity), <c>mixed_skip</c>
+/// <c>alpha * skips_a + (1 - alpha) * skips_b</c> (and the same mix of identities). Symmetrically for
+/// <c>x_b_from_a</c>. The identity residual is passed only when <c>model.identity</c> is set, and always with the
+/// skips it belongs to.
+/// </para>
+/// </summary>
+public sealed class C2CModel : Module
+{
+    private readonly ModelConfig _model;
+    private readonly TrainerConfig _trainer;
+    private readonly UNetDecoder _decoderA;
+    private readonly UNetDecoder _decoderB;
+    private readonly UNetDecoder _crossA;
+    private readonly UNetDecoder _crossB;
+
+    public C2CModel(ModelConfig model, TrainerConfig trainer, int channels, Generator? generator)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(trainer);
+        _model = model;
+        _trainer = trainer;
+        var noiseChannels = model.Architecture == ModelArchitecture.NoiseAware ? model.NoiseChannels : 0;
+        NoiseChannels = noiseChannels;
+        Encoder = RegisterModule("encoder", new UNetEncoder(channels, model.Encoder.Features, model.Encoder.LatentChannels, noiseChannels, generator));
+        var encoderFeatures = model.Encoder.Features;
+        UNetDecoder Build(DecoderConfig d, bool takesSkips) =>
+            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, channels, model.SkipMode, model.SkipWeight, takesSkips, generator);
+
+        if (model.Architecture == ModelArchitecture.Separate)
+        {
+            _decoderA = RegisterModule("decoder_a_same", Build(model.DecoderA, takesSkips: true));
+            _crossA = RegisterModule("decoder_a_cross", Build(model.DecoderA, takesSkips: false));
+            _decoderB = RegisterModule("decoder_b_same", Build(model.DecoderB, takesSkips: true));
+            _crossB = RegisterModule("decoder_b_cross", Build(model.DecoderB, takesSkips: false));
+        }
+        else
+        {
+            _decoderA = _crossA = RegisterModule("decoder_a", Build(model.DecoderA, takesSkips: true));
+            _decoderB = _crossB = RegisterModule("decoder_b", Build(model.DecoderB, takesSkips: true));
+        }
+    }
+
+    public UNetEncoder Encoder { get; }
+
+    /// <summary>Channels of the noise latent (0 unless noise-aware).</summary>
+    public int NoiseChannels { get; }
+
+    /// <summary>
+    /// Parameters grouped as the measurements report them: <c>encoder</c>, <c>decoder_a</c> (for <c>separate</c>, its
+    /// same and cross decoders together) and <c>decoder_b</c>.
+    /// </summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<Tensor> Parameters)> ParameterGroups()
+    {
+        var groups = new List<(string, IReadOnlyList<Tensor>)> { ("encoder", Encoder.Parameters()) };
+        groups.Add(("decoder_a", ReferenceEquals(_decoderA, _crossA) ? _decoderA.Parameters() : [.. _decoderA.Parameters(), .. _crossA.Parameters()]));
+        groups.Add(("decoder_b", ReferenceEquals(_decoderB, _crossB) ? _decoderB.Parameters() : [.. _decoderB.Parameters(), .. _crossB.Parameters()]));
+        return groups;
+    }
+
+    /// <summary>Encodes both inputs, then decodes the same-domain and the cross-domain images.</summary>
+    public C2COutputs Forward(Tensor xA, Tensor xB)
+    {
+        var a = Encoder.Forward(xA);
+        var b = Encoder.Forward(xB);
+        return new C2COutputs(a, b, DecodeSame(_decoderA, a), DecodeSame(_decoderB, b), DecodeCross(_crossA, b, a), DecodeCross(_crossB, a, b));
+    }
+
+    /// <summary>Same-domain decoding: skips and identity of the input itself unless <c>same_domain_use_skip</c> is off.</summary>
+    public Tensor DecodeSame(UNetDecoder decoder, EncoderOutput encoded)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        ArgumentNullException.ThrowIfNull(encoded);
+        var latent = encoded.ZNoise is null ? encoded.Z : Tensor.Cat([encoded.Z, encoded.ZNoise], 1);
+        return _trainer.SameDomainUseSkip
+            ? decoder.Forward(latent, encoded.Skips, _model.Identity ? encoded.Identity : null)
+            : decoder.Forward(latent, null, null);
+    }
+
+    /// <summary>Same-domain decoding by contrast a's decoder (the supervised reference's path).</summary>
+    public Tensor DecodeSameA(EncoderOutput encoded) => DecodeSame(_decoderA, encoded);
+
+    /// <summary>Same-domain decoding by contrast b's decoder.</summary>
+    public Tensor DecodeSameB(EncoderOutput encoded) => DecodeSame(_decoderB, encoded);
+
+    /// <summary>Decodes <paramref name="input"/>'s latent into the domain of <paramref name="domain"/>.</summary>
+    private Tensor DecodeCross(UNetDecoder decoder, EncoderOutput input, EncoderOutput domain)
+    {
+        var latent = input.ZNoise is null
+            ? input.Z
+            : Tensor.Cat([input.Z, Tensor.Zeros(input.ZNoise.Shape, device: input.ZNoise.Device)], 1);
+        if (!decoder.TakesSkips)
+        {
+            return decoder.Forward(latent, null, null);
+        }
+
+        var identity = _model.Identity;
+        switch (_trainer.CrossDomainStrategy)
+        {
+            case CrossDomainStrategy.UseSourceSkip:
+                return decoder.Forward(latent, domain.Skips, identity ? domain.Identity : null);
+            case CrossDomainStrategy.UseTargetSkip:
+                return decoder.Forward(latent, input.Skips, identity ? input.Identity : null);
+            case CrossDomainStrategy.ZeroSkip:
+                return decoder.Forward(latent, [.. domain.Skips.Select(s => Tensor.Zeros(s.Shape, device: s.Device))], null);
+            case CrossDomainStrategy.MixedSkip:
+                var alpha = _trainer.MixedAlpha;
+                var mixed = domain.Skips.Select((s, i) => (s * alpha) + (input.Skips[i] * (1 - alpha))).ToList();
+                return decoder.Forward(latent, mixed, identity ? (domain.Identity * alpha) + (input.Identity * (1 - alpha)) : null);
+            default:
+                return decoder.Forward(latent, null, null);
+        }
+    }
+}

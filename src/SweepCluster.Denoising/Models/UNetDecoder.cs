@@ -1,0 +1,62 @@
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Torch;
+using SweepCluster.Torch.Nn;
+
+namespace SweepCluster.Denoising.Models;
+
+/// <summary>
+/// A 1x1 <c>expand</c> from the latent to the deepest feature count, one <see cref="UpBlock"/> per further level
+/// (features deepest first), a 1x1 output conv and an optional identity residual. Up block i (0-based) takes the
+/// encoder skip of its output resolution: with L levels and skips shallowest first, <c>skips[L - 2 - i]</c>.
+/// </summary>
+public sealed class UNetDecoder : Module
+{
+    private readonly Conv2d _expand;
+    private readonly ModuleList<UpBlock> _ups;
+    private readonly Conv2d _out;
+
+    /// <param name="encoderFeatures">The encoder's level widths, shallowest first (the skip channels).</param>
+    /// <param name="takesSkips">False for a decoder that never receives skips (Solution 1's cross decoders).</param>
+    public UNetDecoder(
+        int latentChannels,
+        IReadOnlyList<int> features,
+        IReadOnlyList<int> encoderFeatures,
+        int outChannels,
+        SkipMode mode,
+        double skipWeight,
+        bool takesSkips,
+        Generator? generator)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(encoderFeatures);
+        TakesSkips = takesSkips;
+        var levels = features.Count;
+        _expand = RegisterModule("expand", new Conv2d(latentChannels, features[0], 1, generator: generator));
+        _ups = RegisterModule("ups", new ModuleList<UpBlock>());
+        for (var i = 1; i < levels; i++)
+        {
+            var skipChannels = takesSkips ? encoderFeatures[levels - 1 - i] : 0;
+            _ups.Add(new UpBlock(features[i - 1], skipChannels, features[i], mode, skipWeight, generator));
+        }
+
+        _out = RegisterModule("out", new Conv2d(features[^1], outChannels, 1, generator: generator));
+    }
+
+    public bool TakesSkips { get; }
+
+    /// <param name="skips">The encoder's skips, shallowest first, or null for none.</param>
+    /// <param name="identity">Added to the output when given (the residual identity mapping).</param>
+    public Tensor Forward(Tensor latent, IReadOnlyList<Tensor>? skips, Tensor? identity)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
+        var x = _expand.Forward(latent);
+        var levels = _ups.Count + 1;
+        for (var i = 0; i < _ups.Count; i++)
+        {
+            x = _ups[i].Forward(x, skips?[levels - 2 - i]);
+        }
+
+        var output = _out.Forward(x);
+        return identity is null ? output : output + identity;
+    }
+}

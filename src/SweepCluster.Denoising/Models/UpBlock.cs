@@ -1,0 +1,58 @@
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Torch;
+using SweepCluster.Torch.Nn;
+
+namespace SweepCluster.Denoising.Models;
+
+/// <summary>
+/// One decoder level: a 2x2 stride-2 transposed convolution, the skip merge, then a DoubleConv.
+/// <list type="bullet">
+/// <item><c>concat</c> (the notes' original block): the transposed conv halves the channels, the block concatenates
+/// [skip, upsampled] and, without a skip, concatenates zeros in its place, so the DoubleConv always sees
+/// skip + up channels.</item>
+/// <item><c>additive</c> (Solution A): the transposed conv produces the skip's channel count (half its input when the
+/// decoder mirrors the encoder), the block adds <c>skip_weight * skip</c> and, without a skip, passes the
+/// upsampled tensor alone: no zeros, and the DoubleConv's input is the skip's channel count.</item>
+/// <item>without skip channels at all (the cross decoders of Solution 1 never get skips): the transposed conv halves
+/// the channels and the DoubleConv reads them alone.</item>
+/// </list>
+/// </summary>
+public sealed class UpBlock : Module
+{
+    private readonly ConvTranspose2d _up;
+    private readonly DoubleConv _conv;
+    private readonly SkipMode _mode;
+    private readonly double _skipWeight;
+
+    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight, Generator? generator)
+    {
+        _mode = mode;
+        _skipWeight = skipWeight;
+        SkipChannels = skipChannels;
+        var upChannels = skipChannels > 0 && mode == SkipMode.Additive ? skipChannels : Math.Max(1, inChannels / 2);
+        var convIn = skipChannels > 0 && mode == SkipMode.Concat ? skipChannels + upChannels : upChannels;
+        _up = RegisterModule("up", new ConvTranspose2d(inChannels, upChannels, 2, stride: 2, generator: generator));
+        _conv = RegisterModule("conv", new DoubleConv(convIn, outChannels, generator));
+    }
+
+    /// <summary>Channels of the skip this block accepts; 0 for a block that never takes one.</summary>
+    public int SkipChannels { get; }
+
+    public Tensor Forward(Tensor input, Tensor? skip)
+    {
+        var up = _up.Forward(input);
+        if (SkipChannels == 0)
+        {
+            return _conv.Forward(up);
+        }
+
+        if (_mode == SkipMode.Additive)
+        {
+            return _conv.Forward(skip is null ? up : up + (skip * _skipWeight));
+        }
+
+        var shape = up.Shape;
+        skip ??= Tensor.Zeros([shape[0], SkipChannels, shape[2], shape[3]], device: up.Device);
+        return _conv.Forward(Tensor.Cat([skip, up], 1));
+    }
+}

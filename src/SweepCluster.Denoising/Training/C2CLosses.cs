@@ -1,0 +1,116 @@
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Models;
+using SweepCluster.Torch;
+
+namespace SweepCluster.Denoising.Training;
+
+/// <summary>
+/// The loss terms of the notes, every one against the NOISY images (Noise2Noise): the clean image enters only the
+/// labelled supervised reference.
+/// <list type="bullet">
+/// <item>content: <c>loss(z_a, z_b)</c> on the (content) latents;</item>
+/// <item>recon: <c>loss(x_a_recon, x_a) + loss(x_b_recon, x_b)</c> (the two contrasts summed, as the notes write it);</item>
+/// <item>cross: <c>loss(x_a_from_b, x_a) + loss(x_b_from_a, x_b)</c>;</item>
+/// <item>edge: the L1 distance between Sobel gradient magnitudes of each of the four outputs and its noisy target,
+/// summed over the four;</item>
+/// <item>adversarial (generator side): BCE-with-logits of the discriminator on both cross outputs against the
+/// "same-domain" label 1, summed over the two.</item>
+/// </list>
+/// <c>loss</c> is L1 or MSE (<c>trainer.loss</c>), each a mean over elements. In supervised mode the recon term is
+/// <c>loss(decoder_a(encoder(x_a)), clean_a) + loss(decoder_b(encoder(x_b)), clean_b)</c> and the total is that
+/// term alone; the other terms are still computed so they can be watched.
+/// </summary>
+public static class C2CLosses
+{
+    /// <summary>Keeps the gradient of the edge magnitude finite where both Sobel responses are zero.</summary>
+    public const double EdgeEpsilon = 1e-6;
+
+    public static Tensor Pixel(Tensor estimate, Tensor target, LossKind kind) =>
+        kind == LossKind.Mse ? Functional.MseLoss(estimate, target) : Functional.L1Loss(estimate, target);
+
+    /// <summary>Sobel gradient magnitude per channel, <c>sqrt(gx^2 + gy^2 + eps)</c>, zero padding of 1.</summary>
+    public static Tensor SobelMagnitude(Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var shape = image.Shape;
+        float[] kernels = [-1, 0, 1, -2, 0, 2, -1, 0, 1, -1, -2, -1, 0, 0, 0, 1, 2, 1];
+        var weight = Tensor.FromArray(kernels, 2, 1, 3, 3).To(image.Device);
+        var flat = image.Reshape(shape[0] * shape[1], 1, shape[2], shape[3]);
+        var g = Functional.Conv2d(flat, weight, null, padding: 1);
+        return (g.Square().Sum([1], keepDim: true) + EdgeEpsilon).Sqrt();
+    }
+
+    public static Tensor Edge(Tensor estimate, Tensor target) => Functional.L1Loss(SobelMagnitude(estimate), SobelMagnitude(target));
+
+    /// <summary>
+    /// The terms and the weighted total. <paramref name="discriminatorLogits"/> maps an image to patch logits (null
+    /// without a discriminator); <paramref name="cleanA"/>/<paramref name="cleanB"/> are used in supervised mode only.
+    /// </summary>
+    public static LossTerms Compute(
+        C2COutputs outputs,
+        Tensor noisyA,
+        Tensor noisyB,
+        LossWeights weights,
+        TrainerConfig trainer,
+        Func<Tensor, Tensor>? discriminatorLogits,
+        Tensor? cleanA = null,
+        Tensor? cleanB = null)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(trainer);
+        var kind = trainer.Loss;
+        var content = Pixel(outputs.EncodedA.Z, outputs.EncodedB.Z, kind);
+        var supervised = trainer.Mode == TrainerMode.Supervised;
+        if (supervised && (cleanA is null || cleanB is null))
+        {
+            throw new ArgumentException("The supervised reference needs the clean images.");
+        }
+
+        var recon = supervised
+            ? Pixel(outputs.XARecon, cleanA!, kind) + Pixel(outputs.XBRecon, cleanB!, kind)
+            : Pixel(outputs.XARecon, noisyA, kind) + Pixel(outputs.XBRecon, noisyB, kind);
+        var cross = Pixel(outputs.XAFromB, noisyA, kind) + Pixel(outputs.XBFromA, noisyB, kind);
+        var edge = Edge(outputs.XARecon, noisyA) + Edge(outputs.XBRecon, noisyB) + Edge(outputs.XAFromB, noisyA) + Edge(outputs.XBFromA, noisyB);
+        Tensor? adversarial = null;
+        if (discriminatorLogits is not null)
+        {
+            adversarial = RealLoss(discriminatorLogits(outputs.XAFromB)) + RealLoss(discriminatorLogits(outputs.XBFromA));
+        }
+
+        Tensor total;
+        if (supervised)
+        {
+            total = recon * 1.0;
+        }
+        else
+        {
+            total = (content * weights.Content) + (recon * weights.Recon) + (cross * weights.Cross) + (edge * weights.Edge);
+            if (adversarial is not null)
+            {
+                total += adversarial * weights.Adversarial;
+            }
+        }
+
+        return new LossTerms(content, recon, cross, edge, adversarial, total);
+    }
+
+    /// <summary>
+    /// The discriminator's own loss on detached images: same-domain reconstructions labelled 1, cross-domain outputs
+    /// labelled 0, the mean of the four BCE terms.
+    /// </summary>
+    public static Tensor DiscriminatorLoss(Func<Tensor, Tensor> logits, C2COutputs outputs)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var real = RealLoss(logits(outputs.XARecon.Detach())) + RealLoss(logits(outputs.XBRecon.Detach()));
+        var fake = FakeLoss(logits(outputs.XAFromB.Detach())) + FakeLoss(logits(outputs.XBFromA.Detach()));
+        return (real + fake) * 0.25;
+    }
+
+    private static Tensor RealLoss(Tensor logits) =>
+        Functional.BinaryCrossEntropyWithLogits(logits, Tensor.Ones(logits.Shape, device: logits.Device));
+
+    private static Tensor FakeLoss(Tensor logits) =>
+        Functional.BinaryCrossEntropyWithLogits(logits, Tensor.Zeros(logits.Shape, device: logits.Device));
+}
