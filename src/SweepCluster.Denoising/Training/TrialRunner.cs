@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Data;
+using SweepCluster.Denoising.Rendering;
+using SweepCluster.Torch;
+using TorchDevice = SweepCluster.Torch.Device;
+
+namespace SweepCluster.Denoising.Training;
+
+/// <summary>
+/// Runs one trial end to end (what <c>sweepcluster trial-run</c> and <c>train</c> call): trains, evaluates each
+/// epoch, checkpoints, draws panels and reports everything through <see cref="ITrialEvents"/>. Files it writes
+/// under the output directory: <c>checkpoint.pt</c> (the latest resumable checkpoint), <c>metrics.jsonl</c> (every
+/// metric point as a JSON line, appended across resumes), <c>panels/panel_N.png</c> and <c>summary.json</c>.
+/// Metric names are the protocol's; epoch means carry the prefix <c>epoch.</c> (<c>epoch.loss.cross</c>) because
+/// they are reported at the epoch's last step, where the step's own point already holds the plain name.
+/// </summary>
+public static class TrialRunner
+{
+    public const string CheckpointFileName = "checkpoint.pt";
+    public const string MetricsFileName = "metrics.jsonl";
+    public const string SummaryFileName = "summary.json";
+
+    /// <summary>Runs the trial and returns its summary (also sent as the last event).</summary>
+    /// <param name="resumeCheckpoint">A checkpoint of the same configuration to continue from, or null to start fresh.</param>
+    /// <param name="maxSteps">Stop once this many global steps have run (checkpointing and summarising there); null for all.</param>
+    public static Task<TrialSummary> RunAsync(
+        TrialConfig config,
+        string outDirectory,
+        string? resumeCheckpoint,
+        ITrialEvents events,
+        int? maxSteps,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrEmpty(outDirectory);
+        ArgumentNullException.ThrowIfNull(events);
+
+        // libtorch's grad mode and the dispose scopes are per thread: the whole run stays on one worker thread.
+        return Task.Factory.StartNew(
+            () => Run(config, outDirectory, resumeCheckpoint, events, maxSteps, ct),
+            ct,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>The device of <c>device</c>: <c>auto</c> is CUDA when available, else the CPU.</summary>
+    /// <exception cref="InvalidOperationException">CUDA was asked for but is not available.</exception>
+    public static TorchDevice ResolveDevice(DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cpu => TorchDevice.Cpu,
+        DeviceKind.Cuda => Torch.Torch.CudaIsAvailable ? TorchDevice.Cuda() : throw new InvalidOperationException("device: cuda was requested but CUDA is not available."),
+        _ => Torch.Torch.CudaIsAvailable ? TorchDevice.Cuda() : TorchDevice.Cpu,
+    };
+
+    private static TrialSummary Run(TrialConfig config, string outDirectory, string? resumeCheckpoint, ITrialEvents events, int? maxSteps, CancellationToken ct)
+    {
+        Directory.CreateDirectory(outDirectory);
+        var (train, validation) = PairedDatasets.Create(config.Data);
+        using var trainer = new C2CTrainer(config, train, ResolveDevice(config.Device));
+        if (resumeCheckpoint is not null)
+        {
+            trainer.LoadCheckpoint(resumeCheckpoint);
+        }
+
+        using var metricsFile = new StreamWriter(Path.Combine(outDirectory, MetricsFileName), append: true);
+        var metricsSink = new JsonLinesTrialEvents(metricsFile);
+        void Metric(long step, int epoch, string name, double value, MetricKind kind)
+        {
+            events.Metric(step, epoch, name, value, kind);
+            metricsSink.Metric(step, epoch, name, value, kind);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var startStep = trainer.GlobalStep;
+        var epochs = config.Trainer.Epochs;
+        EvaluationResult? evaluation = null;
+        var checkpointedAt = -1L;
+        while (!trainer.IsFinished && (maxSteps is null || trainer.GlobalStep < maxSteps))
+        {
+            ct.ThrowIfCancellationRequested();
+            var result = trainer.RunNextStep();
+            foreach (var (name, value) in result.Metrics)
+            {
+                Metric(result.Step, result.Epoch, name, value, MetricKind.Step);
+            }
+
+            var perStep = clock.Elapsed.TotalSeconds / (result.Step - startStep);
+            events.Progress(result.Epoch, epochs, result.Step, trainer.TotalSteps, perStep * (trainer.TotalSteps - result.Step));
+            if (result.EpochMeans is null)
+            {
+                continue;
+            }
+
+            foreach (var (name, value) in result.EpochMeans)
+            {
+                Metric(result.Step, result.Epoch, "epoch." + name, value, MetricKind.Epoch);
+            }
+
+            evaluation = trainer.Evaluate(validation);
+            ReportEvaluation(evaluation, result.Step, result.Epoch, Metric);
+            if (result.Epoch % config.Trainer.CheckpointEveryEpochs == 0 || trainer.IsFinished)
+            {
+                WriteCheckpoint(trainer, outDirectory, clock, events);
+                checkpointedAt = trainer.GlobalStep;
+            }
+        }
+
+        if (checkpointedAt != trainer.GlobalStep)
+        {
+            WriteCheckpoint(trainer, outDirectory, clock, events);
+        }
+
+        if (evaluation is null)
+        {
+            evaluation = trainer.Evaluate(validation);
+            ReportEvaluation(evaluation, trainer.GlobalStep, trainer.CurrentEpoch, Metric);
+        }
+
+        WritePanels(evaluation, config.Evaluation.Panels, outDirectory, events);
+        metricsFile.Flush();
+        events.Artifact(MetricsFileName, ArtifactKind.Metrics, MetricsFileName);
+        var summary = SummaryBuilder.Build(
+            trainer.EpochHistory,
+            evaluation,
+            config.Evaluation.TrendEpochs,
+            config.Trainer.Mode == TrainerMode.Supervised,
+            trainer.PriorSeconds + clock.Elapsed.TotalSeconds,
+            trainer.GlobalStep);
+        File.WriteAllText(Path.Combine(outDirectory, SummaryFileName), summary.ToJson());
+        events.Summary(summary);
+        return summary;
+    }
+
+    private static void ReportEvaluation(EvaluationResult evaluation, long step, int epoch, Action<long, int, string, double, MetricKind> metric)
+    {
+        foreach (var (output, m) in evaluation.Outputs)
+        {
+            metric(step, epoch, $"eval.{output}.psnr", m.Psnr, MetricKind.Eval);
+            metric(step, epoch, $"eval.{output}.ssim", m.Ssim, MetricKind.Eval);
+            metric(step, epoch, $"eval.{output}.nmse", m.Nmse, MetricKind.Eval);
+            metric(step, epoch, $"eval.{output}.leakage.noise_a", m.LeakageNoiseA, MetricKind.Eval);
+            metric(step, epoch, $"eval.{output}.leakage.noise_b", m.LeakageNoiseB, MetricKind.Eval);
+        }
+
+        metric(step, epoch, "eval.z_distance", evaluation.ZDistance, MetricKind.Eval);
+    }
+
+    private static void WriteCheckpoint(C2CTrainer trainer, string outDirectory, Stopwatch clock, ITrialEvents events)
+    {
+        trainer.SaveCheckpoint(Path.Combine(outDirectory, CheckpointFileName), clock.Elapsed.TotalSeconds);
+        events.Checkpoint(CheckpointFileName, trainer.GlobalStep, trainer.CurrentEpoch);
+    }
+
+    /// <summary>
+    /// One PNG per fixed validation sample (the first <paramref name="count"/>), first channel: noisy and clean
+    /// inputs, both reconstructions, both cross outputs and the cross outputs' errors against clean (x5).
+    /// </summary>
+    private static void WritePanels(EvaluationResult evaluation, int count, string outDirectory, ITrialEvents events)
+    {
+        var (h, w) = (evaluation.Height, evaluation.Width);
+        var plane = h * w;
+        for (var i = 0; i < Math.Min(count, evaluation.Images.Count); i++)
+        {
+            var images = evaluation.Images[i];
+            float[] First(string name) => images[name].AsSpan(0, plane).ToArray();
+            var tiles = new List<PanelTile>
+            {
+                PanelTile.Image("noisy a", First("noisy_a"), h, w),
+                PanelTile.Image("noisy b", First("noisy_b"), h, w),
+            };
+            var hasClean = images.ContainsKey("clean_a") && images.ContainsKey("clean_b");
+            if (hasClean)
+            {
+                tiles.Add(PanelTile.Image("clean a", First("clean_a"), h, w));
+                tiles.Add(PanelTile.Image("clean b", First("clean_b"), h, w));
+            }
+
+            tiles.Add(PanelTile.Image("a recon", First("x_a_recon"), h, w));
+            tiles.Add(PanelTile.Image("b recon", First("x_b_recon"), h, w));
+            tiles.Add(PanelTile.Image("a from b", First("x_a_from_b"), h, w));
+            tiles.Add(PanelTile.Image("b from a", First("x_b_from_a"), h, w));
+            if (hasClean)
+            {
+                tiles.Add(PanelTile.Error("err a<-b", First("x_a_from_b"), First("clean_a"), h, w));
+                tiles.Add(PanelTile.Error("err b<-a", First("x_b_from_a"), First("clean_b"), h, w));
+            }
+
+            var name = string.Create(CultureInfo.InvariantCulture, $"panel_{i}.png");
+            var relative = Path.Combine("panels", name);
+            Directory.CreateDirectory(Path.Combine(outDirectory, "panels"));
+            PanelRenderer.SavePng(Path.Combine(outDirectory, relative), tiles, hasClean ? 4 : 3);
+            events.Artifact(relative, ArtifactKind.Panel, name);
+        }
+    }
+}
