@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace SweepCluster.Cluster.Store;
+
+public sealed partial class PostgresTrialStore
+{
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<string>> ReadIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    private static string Lower<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static TEnum ParseEnum<TEnum>(string text)
+        where TEnum : struct, Enum => Enum.Parse<TEnum>(text, ignoreCase: true);
+
+    private static string ToJson<T>(T value) => JsonSerializer.Serialize(value);
+
+    private static T FromJson<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json) ?? throw new InvalidDataException($"The store holds JSON that reads as null: {json}");
+
+    private static Dictionary<string, string> LabelsFromJson(string json) => FromJson<Dictionary<string, string>>(json);
+}
