@@ -1,0 +1,396 @@
+using SweepCluster.Silo.Processes;
+using SweepCluster.Silo.Wire;
+using static SweepCluster.Silo.Processes.TrialEventParser;
+
+namespace SweepCluster.Silo;
+
+/// <summary>
+/// Runs one attempt: prepares its directory, starts its child, forwards its events and reports how
+/// it ended. Once the coordinator says the attempt is no longer ours (cancel, release, or a 409 on
+/// a report), the child is killed and nothing more is reported.
+/// </summary>
+internal sealed class AttemptRunner
+{
+    private readonly SiloOptions _options;
+    private readonly CoordinatorClient _client;
+    private readonly ITrialProcessLauncher _launcher;
+    private readonly TimeProvider _time;
+    private readonly int? _threads;
+    private readonly Action _changed;
+    private readonly CancellationTokenSource _reports;
+    private readonly Lock _gate = new();
+    private readonly Queue<string> _stderrTail = new();
+    private readonly List<MetricPointReport> _buffer = [];
+    private readonly Dictionary<string, double> _losses = new(StringComparer.Ordinal);
+    private DateTimeOffset _firstBufferedAt;
+    private ProgressReport? _progress;
+    private string _status = "starting";
+    private string? _summaryJson;
+    private ITrialProcess? _process;
+    private volatile bool _released;
+    private volatile bool _shuttingDown;
+
+    public AttemptRunner(AttemptAssignment assignment, SiloOptions options, CoordinatorClient client, ITrialProcessLauncher launcher, TimeProvider time, int? threads, Action changed)
+    {
+        Assignment = assignment;
+        _options = options;
+        _client = client;
+        _launcher = launcher;
+        _time = time;
+        _threads = threads;
+        _changed = changed;
+        _reports = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+    }
+
+    public AttemptAssignment Assignment { get; }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public AttemptResult Result { get; private set; } = AttemptResult.Stopped;
+
+    public void Start() => Completion = Task.Run(RunAsync);
+
+    /// <summary>The coordinator took the attempt back (cancelled, or no longer ours): kill and go quiet.</summary>
+    public void Stop(AttemptVerdict verdict, string? reason)
+    {
+        if (!_released)
+        {
+            _released = true;
+            Log($"{verdict.ToString().ToLowerInvariant()}: {reason ?? "no reason given"}; killing the child");
+        }
+
+        SetStatus("stopping");
+        Volatile.Read(ref _process)?.Kill();
+    }
+
+    /// <summary>The silo is shutting down: kill the child and report the attempt failed, within the shutdown report timeout.</summary>
+    public void Shutdown()
+    {
+        _shuttingDown = true;
+        SetStatus("stopping");
+        Volatile.Read(ref _process)?.Kill();
+        _reports.CancelAfter(_options.ShutdownReportTimeout);
+    }
+
+    /// <summary>What the next heartbeat says about this attempt; null once it is no longer ours.</summary>
+    public HeldAttemptReport? Held()
+    {
+        if (_released)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return new HeldAttemptReport(Assignment.TrialId, Assignment.Attempt, _progress);
+        }
+    }
+
+    public SlotProgress Snapshot(string slotId)
+    {
+        lock (_gate)
+        {
+            var p = _progress;
+            return new SlotProgress(slotId, _status, Assignment.TrialId, Assignment.ConfigName, Assignment.Attempt, p?.Epoch, p?.Epochs, p?.Step, p?.TotalSteps,
+                p?.EtaSeconds, new Dictionary<string, double>(_losses, StringComparer.Ordinal), _process?.Id);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _reports.Token;
+        try
+        {
+            var directory = AttemptDirectory();
+            Directory.CreateDirectory(directory);
+            var configPath = Path.Combine(directory, "config.json");
+            await File.WriteAllTextAsync(configPath, Assignment.ConfigJson, token);
+            string? resume = null;
+            if (Assignment.ResumeCheckpointArtifactId is { } checkpointId)
+            {
+                // A fixed local name: neither the artifact's id nor its name becomes a path.
+                resume = Path.Combine(directory, "resume.ckpt");
+                await File.WriteAllBytesAsync(resume, await _client.DownloadArtifactAsync(_options.SiloId, checkpointId, token), token);
+            }
+
+            var exitCode = -1;
+            if (!_released && !_shuttingDown)
+            {
+                var process = _launcher.Start(new TrialLaunchRequest(Assignment, configPath, directory, resume, _threads));
+                Volatile.Write(ref _process, process);
+                if (_released || _shuttingDown)
+                {
+                    process.Kill();
+                }
+
+                Log($"started as process {process.Id}");
+                SetStatus(_released || _shuttingDown ? "stopping" : "running");
+                await PumpAsync(process, directory, token);
+                exitCode = await process.WaitForExitAsync(CancellationToken.None);
+            }
+
+            await FlushAsync(token);
+            await FinishAsync(exitCode, token);
+        }
+        catch (CoordinatorRequestException exception) when (exception.IsConflict)
+        {
+            _released = true;
+            Volatile.Read(ref _process)?.Kill();
+            Log($"the coordinator no longer counts this attempt as ours ({exception.Message}); stopped");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Log("shutdown: could not report in time; the attempt is left to expire");
+        }
+        catch (Exception exception)
+        {
+            Volatile.Read(ref _process)?.Kill();
+            await FailQuietlyAsync($"the silo could not run the attempt: {exception.Message}", token);
+        }
+        finally
+        {
+            if (Volatile.Read(ref _process) is { } process)
+            {
+                await process.DisposeAsync();
+            }
+
+            SetStatus("done");
+            _reports.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(ITrialProcess process, string directory, CancellationToken token)
+    {
+        var output = process.Output;
+        Task<bool>? pending = null;
+        while (true)
+        {
+            pending ??= output.WaitToReadAsync(CancellationToken.None).AsTask();
+            if (_buffer.Count > 0 && !pending.IsCompleted)
+            {
+                // Points wait at most MetricFlushInterval: flush when the oldest is due, even if the child is quiet.
+                var due = _firstBufferedAt + _options.MetricFlushInterval - _time.GetUtcNow();
+                if (due > TimeSpan.Zero)
+                {
+                    using var cancelDelay = new CancellationTokenSource();
+                    var delay = Task.Delay(due, _time, cancelDelay.Token);
+                    var first = await Task.WhenAny(pending, delay);
+                    await cancelDelay.CancelAsync();
+                    if (first == pending)
+                    {
+                        continue;
+                    }
+                }
+
+                await FlushAsync(token);
+                continue;
+            }
+
+            if (!await pending)
+            {
+                return;
+            }
+
+            pending = null;
+            while (output.TryRead(out var line))
+            {
+                await HandleAsync(line, directory, token);
+            }
+        }
+    }
+
+    private async Task HandleAsync(TrialOutputLine line, string directory, CancellationToken token)
+    {
+        if (line.IsStandardError)
+        {
+            lock (_gate)
+            {
+                _stderrTail.Enqueue(line.Text);
+                while (_stderrTail.Count > Math.Max(1, _options.StderrTailLines))
+                {
+                    _stderrTail.Dequeue();
+                }
+            }
+
+            return;
+        }
+
+        switch (TrialEventParser.Parse(line.Text))
+        {
+            case ProgressEvent p:
+                lock (_gate)
+                {
+                    _progress = new ProgressReport(p.Step, p.Steps, p.Epoch, p.Epochs, p.EtaSeconds);
+                }
+
+                _changed();
+                break;
+            case MetricEvent m:
+                if (_buffer.Count == 0)
+                {
+                    _firstBufferedAt = _time.GetUtcNow();
+                }
+
+                _buffer.Add(new MetricPointReport(m.Step, m.Name, m.Value, m.Epoch, m.Kind));
+                if (m.Name.StartsWith("loss.", StringComparison.Ordinal))
+                {
+                    lock (_gate)
+                    {
+                        _losses[m.Name] = m.Value;
+                    }
+                }
+
+                if (_buffer.Count >= Math.Max(1, _options.MetricBatchSize))
+                {
+                    await FlushAsync(token);
+                }
+
+                break;
+            case CheckpointEvent c:
+                // Points up to the checkpoint go first, so a resumed attempt never lacks them.
+                await FlushAsync(token);
+                await UploadAsync(directory, c.Path, "checkpoint", null, token);
+                break;
+            case ArtifactEvent a:
+                await UploadAsync(directory, a.Path, a.Kind, a.Name, token);
+                break;
+            case SummaryEvent s:
+                _summaryJson = s.SummaryJson;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken token)
+    {
+        if (_buffer.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _buffer.ToList();
+        _buffer.Clear();
+        if (_released)
+        {
+            return;
+        }
+
+        await ReportAsync(() => _client.ReportMetricsAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, batch, token), $"{batch.Count} metric point(s)");
+    }
+
+    private async Task UploadAsync(string directory, string path, string kind, string? name, CancellationToken token)
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        // Only files inside the attempt directory are uploaded, whatever the child names.
+        var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(directory, path));
+        if (!full.StartsWith(root, StringComparison.Ordinal) || !File.Exists(full))
+        {
+            Log($"ignored {kind} {path}: not a file inside the attempt directory");
+            return;
+        }
+
+        var content = await File.ReadAllBytesAsync(full, token);
+        await ReportAsync(() => _client.UploadArtifactAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, kind, name ?? Path.GetFileName(full), content, token),
+            $"{kind} {Path.GetFileName(full)}");
+    }
+
+    /// <summary>Sends a report; a conflict (no longer ours) and cancellation propagate, other errors are logged and the attempt goes on.</summary>
+    private async Task ReportAsync(Func<Task> report, string what)
+    {
+        try
+        {
+            await report();
+        }
+        catch (CoordinatorRequestException exception) when (!exception.IsConflict)
+        {
+            Log($"could not report {what}: {exception.Message}");
+        }
+        catch (HttpRequestException exception)
+        {
+            Log($"could not report {what}: {exception.Message}");
+        }
+    }
+
+    private async Task FinishAsync(int exitCode, CancellationToken token)
+    {
+        if (_released)
+        {
+            Result = AttemptResult.Stopped;
+            return;
+        }
+
+        if (_shuttingDown)
+        {
+            Result = AttemptResult.Stopped;
+            await FailQuietlyAsync($"silo {_options.SiloId} shut down and killed the attempt", token);
+            return;
+        }
+
+        if (exitCode == 0 && _summaryJson is not null)
+        {
+            await _client.CompleteAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, _summaryJson, token);
+            Result = AttemptResult.Succeeded;
+            Log("succeeded");
+            return;
+        }
+
+        string tail;
+        lock (_gate)
+        {
+            tail = string.Join('\n', _stderrTail);
+        }
+
+        var why = exitCode == 0
+            ? "the trial process exited with code 0 without writing a summary event"
+            : exitCode > 128
+                ? $"the trial process was killed by signal {exitCode - 128} (exit code {exitCode})"
+                : $"the trial process exited with code {exitCode}";
+        var message = tail.Length > 0 ? $"{why}; last standard error:\n{tail}" : why;
+        await _client.FailAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, message, token);
+        Result = AttemptResult.Failed;
+        Log(why);
+    }
+
+    private async Task FailQuietlyAsync(string message, CancellationToken token)
+    {
+        Result = _shuttingDown ? AttemptResult.Stopped : AttemptResult.Failed;
+        if (_released)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.FailAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, message, token);
+            Log($"failed: {message}");
+        }
+        catch (Exception exception) when (exception is CoordinatorRequestException or HttpRequestException or OperationCanceledException)
+        {
+            Log($"could not report the failure ({exception.Message}); the lease will expire instead");
+        }
+    }
+
+    private string AttemptDirectory()
+    {
+        var safe = new string([.. Assignment.TrialId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]);
+        return Path.Combine(_options.WorkDirectory, safe, $"attempt-{Assignment.Attempt}");
+    }
+
+    private void SetStatus(string status)
+    {
+        lock (_gate)
+        {
+            _status = status;
+        }
+
+        _changed();
+    }
+
+    private void Log(string message) => _options.Log?.Invoke($"trial {Assignment.TrialId} attempt {Assignment.Attempt}: {message}");
+}
