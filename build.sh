@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SweepCluster's one set-up and build script: the README, CI and the container images all use it.
+#
+#   ./build.sh deps      install what is missing (apt packages as root; otherwise print the apt command)
+#   ./build.sh native    build the libtorch shim (build/native/libsweeptorch.so)
+#   ./build.sh build     deps + native + the .NET solution
+#   ./build.sh test      build, run every test project, print "N passed, N failed, N skipped"
+#   ./build.sh bench     the performance benchmarks (ratios against PyTorch on the same libtorch)
+#   ./build.sh publish   a self-contained folder under artifacts/publish (CLI + shim) for images
+#
+# Environment: CMAKE_PREFIX_PATH selects another libtorch (a CUDA build) for `native`;
+# SWEEPCLUSTER_SKIP_DEPS=1 skips the package step (for images that installed them already).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIG=${CONFIGURATION:-Release}
+
+APT_PACKAGES=(cmake g++ libtorch-dev python3-torch python3-numpy python3-skimage python3-optuna
+  postgresql prometheus unzip iproute2)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+missing_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  echo "${missing[@]:-}"
+}
+
+deps() {
+  if [[ "${SWEEPCLUSTER_SKIP_DEPS:-0}" == 1 ]]; then return; fi
+  if ! command -v dotnet >/dev/null; then
+    echo "The .NET SDK is required (dotnet on PATH); see global.json for the version." >&2
+    exit 1
+  fi
+  local missing
+  missing=$(missing_packages)
+  if [[ -n "$missing" ]]; then
+    if [[ $(id -u) -eq 0 ]]; then
+      log "installing: $missing"
+      apt-get update -qq
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+      echo "Missing Debian packages. Run as root:" >&2
+      echo "  apt-get update && apt-get install -y $missing" >&2
+      exit 1
+    fi
+  fi
+  if [[ -x tools/setup-deploy-tools.sh ]]; then
+    tools/setup-deploy-tools.sh
+  fi
+}
+
+native() {
+  local build="$ROOT/build/native"
+  mkdir -p "$build"
+  if [[ ! -f "$build/CMakeCache.txt" ]]; then
+    log "configuring the libtorch shim"
+    cmake -S src/SweepCluster.Torch.Native -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  log "building the libtorch shim"
+  cmake --build "$build" -j "$(nproc)" >/dev/null
+}
+
+dotnet_build() {
+  log "building the .NET solution ($CONFIG)"
+  dotnet build SweepCluster.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly
+}
+
+build() {
+  deps
+  native
+  dotnet_build
+}
+
+run_tests() {
+  build
+  local results="$ROOT/artifacts/test-results"
+  rm -rf "$results"
+  mkdir -p "$results"
+  log "running the tests"
+  local status=0
+  dotnet test SweepCluster.sln -c "$CONFIG" --no-build -nologo -v quiet \
+    --logger "trx" --results-directory "$results" || status=$?
+  local passed=0 failed=0 total=0 file p f t
+  for file in "$results"/*.trx; do
+    [[ -f "$file" ]] || continue
+    p=$(grep -o '<Counters [^>]*' "$file" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
+    f=$(grep -o '<Counters [^>]*' "$file" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
+    t=$(grep -o '<Counters [^>]*' "$file" | grep -o ' total="[0-9]*"' | grep -o '[0-9]*')
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
+  done
+  local skipped=$((total - passed - failed))
+  if [[ $status -ne 0 && $failed -eq 0 ]]; then
+    # The runner failed without a failing test (a crashed test host, a build error): count it.
+    failed=1
+  fi
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [[ $failed -eq 0 ]]
+}
+
+bench() {
+  CONFIG=Release build
+  dotnet benchmarks/SweepCluster.Benchmarks/bin/Release/net10.0/SweepCluster.Benchmarks.dll "$@"
+}
+
+publish() {
+  build
+  local out="$ROOT/artifacts/publish"
+  rm -rf "$out"
+  dotnet publish src/SweepCluster.Cli -c Release -o "$out" -nologo -v quiet
+  cp build/native/libsweeptorch.so "$out/"
+  log "published to $out"
+}
+
+case "${1:-build}" in
+  deps) deps ;;
+  native) native ;;
+  build) build ;;
+  test) run_tests ;;
+  bench) shift; bench "$@" ;;
+  publish) publish ;;
+  *) echo "usage: ./build.sh [deps|native|build|test|bench|publish]" >&2; exit 2 ;;
+esac

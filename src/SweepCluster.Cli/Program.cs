@@ -1,0 +1,9 @@
+using System.CommandLine;
+using SweepCluster.Cli.Commands;
+
+var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contrast MRI denoiser, answered with a measured test matrix.")
+{
+    DoctorCommand.Create(),
+    ValidateCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,17 @@
+using System.Text.Json.Nodes;
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Sweeps;
+
+namespace SweepCluster.Cli;
+
+/// <summary>The trainer's configuration contract, as the sweep validator sees it.</summary>
+internal sealed class TrialConfigSchema : ITrialConfigSchema
+{
+    public static TrialConfigSchema Instance { get; } = new();
+
+    public JsonObject CreateDefaults() => TrialConfig.DefaultTree();
+
+    public IReadOnlyList<string>? AllowedValues(string dottedPath) => TrialConfig.AllowedValues(dottedPath);
+
+    public IReadOnlyList<string> Validate(JsonObject resolved) => TrialConfig.ValidateTree(resolved);
+}
