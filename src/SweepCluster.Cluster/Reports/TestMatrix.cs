@@ -1,0 +1,14 @@
+namespace SweepCluster.Cluster.Reports;
+
+/// <summary>The sweep's answer: one row per configuration, in sweep order.</summary>
+/// <param name="ParameterKeys">Every varied key, in the order they first appear in the sweep.</param>
+/// <param name="Warnings">Data the builder had to leave out (unreadable summaries, non-finite values), in words.</param>
+public sealed record TestMatrix(
+    string SweepId,
+    string SweepName,
+    string Question,
+    string ObjectiveMetric,
+    VerdictRule Rule,
+    IReadOnlyList<string> ParameterKeys,
+    IReadOnlyList<TestMatrixRow> Rows,
+    IReadOnlyList<string> Warnings);

@@ -1,0 +1,193 @@
+using SweepCluster.Cluster.Lifecycle;
+using SweepCluster.Cluster.Reports;
+using SweepCluster.Cluster.Store;
+
+namespace SweepCluster.Cluster.Tests;
+
+[Trait("Category", "Unit")]
+public sealed class TestMatrixBuilderTests
+{
+    [Fact]
+    public void Seeds_of_a_configuration_are_aggregated_as_mean_and_sample_standard_deviation()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Trial("a", 0, 0, summary: ReportTestData.Summary(psnr: 27, gain: 4)),
+            ReportTestData.Trial("a", 1, 1, summary: ReportTestData.Summary(psnr: 28, gain: 5)),
+            ReportTestData.Trial("a", 2, 2, summary: ReportTestData.Summary(psnr: 30, gain: 6)),
+        ];
+
+        var row = Assert.Single(TestMatrixBuilder.Build(ReportTestData.Sweep(), trials).Rows);
+
+        Assert.Equal(3, row.N);
+        Assert.Equal(85.0 / 3, row.PsnrCross!.Mean, 12);
+        // Sample standard deviation (n - 1): deviations -4/3, -1/3, 5/3; squares sum to 42/9; / 2 = 7/3.
+        Assert.Equal(Math.Sqrt(7.0 / 3), row.PsnrCross.Std!.Value, 12);
+        Assert.Equal(3, row.PsnrCross.N);
+        Assert.Equal(5, row.PsnrGainCross!.Mean, 12);
+        Assert.Equal(1, row.PsnrGainCross.Std!.Value, 12);
+        Assert.Equal([0L, 1L, 2L], row.Seeds);
+    }
+
+    [Fact]
+    public void Rows_follow_the_sweep_order_and_parameter_keys_their_first_appearance()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Trial("second", 5, 0, parameters: """{"b":1,"c":"x"}"""),
+            ReportTestData.Trial("first", 1, 0, parameters: """{"a":true,"b":2}"""),
+            ReportTestData.Trial("first", 7, 1, parameters: """{"a":true,"b":2}"""),
+        ];
+
+        var matrix = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials);
+
+        Assert.Equal(["first", "second"], matrix.Rows.Select(r => r.ConfigName));
+        Assert.Equal(["a", "b", "c"], matrix.ParameterKeys);
+        Assert.Equal([new MatrixParameter("a", "true"), new MatrixParameter("b", "2")], matrix.Rows[0].Parameters);
+        Assert.Equal("x", matrix.Rows[1].Parameters[1].Value);
+        Assert.Equal(2, matrix.Rows[0].N);
+    }
+
+    [Theory]
+    [InlineData(new[] { true, true, false }, true)]
+    [InlineData(new[] { true, false }, false)]
+    [InlineData(new[] { false, false, true }, false)]
+    public void Cross_loss_going_down_needs_a_strict_majority_of_seeds(bool[] seeds, bool expected)
+    {
+        var trials = seeds.Select((down, i) => ReportTestData.Trial("a", i, i, summary: ReportTestData.Summary(goingDown: down))).ToList();
+
+        var row = Assert.Single(TestMatrixBuilder.Build(ReportTestData.Sweep(), trials).Rows);
+
+        Assert.Equal(expected, row.CrossGoingDown);
+        Assert.Equal(seeds.Count(s => s), row.GoingDownVotes);
+        Assert.Equal(expected ? Verdict.Pass : Verdict.Fail, row.Verdict);
+    }
+
+    [Theory]
+    [InlineData("pass", 5.0, 0.05, Verdict.Pass, true)]
+    [InlineData("PASS", 0.5, 0.05, Verdict.Partial, false)]
+    [InlineData("fail", -0.5, 0.05, Verdict.Fail, true)]
+    [InlineData("fail", 5.0, 0.05, Verdict.Pass, false)]
+    [InlineData("partial", 5.0, 0.3, Verdict.Partial, true)]
+    public void Measured_verdict_is_compared_with_the_expected_one(string expected, double gain, double leakage, Verdict measured, bool agrees)
+    {
+        var trial = ReportTestData.Trial("a", 0, 0, summary: ReportTestData.Summary(gain: gain, leakage: leakage), expectedVerdict: expected);
+
+        var row = Assert.Single(TestMatrixBuilder.Build(ReportTestData.Sweep(), [trial]).Rows);
+
+        Assert.Equal(measured, row.Verdict);
+        Assert.Equal(agrees, row.AgreesWithExpected);
+    }
+
+    [Fact]
+    public void Without_an_expected_verdict_there_is_no_agreement()
+    {
+        var row = Assert.Single(TestMatrixBuilder.Build(ReportTestData.Sweep(), [ReportTestData.Trial("a", 0, 0, expectedVerdict: null, expect: "see what happens")]).Rows);
+
+        Assert.Equal(Verdict.Pass, row.Verdict);
+        Assert.Null(row.AgreesWithExpected);
+        Assert.Equal("see what happens", row.Expect);
+    }
+
+    [Fact]
+    public void A_partial_sweep_shows_counts_and_aggregates_only_succeeded_seeds()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Trial("running", 0, 0, summary: ReportTestData.Summary(psnr: 26)),
+            ReportTestData.Trial("running", 1, 1, TrialState.Running),
+            ReportTestData.Trial("running", 2, 2, TrialState.Pending),
+            ReportTestData.Trial("waiting", 3, 0, TrialState.Pending),
+            ReportTestData.Trial("waiting", 4, 1, TrialState.Leased),
+            ReportTestData.Trial("broken", 5, 0, TrialState.Failed),
+            ReportTestData.Trial("broken", 6, 1, summary: ReportTestData.Summary()),
+            ReportTestData.Trial("broken", 7, 2, TrialState.Cancelled),
+        ];
+
+        var rows = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials).Rows;
+
+        Assert.Equal(RowState.InProgress, rows[0].State);
+        Assert.Equal(new TrialCounts(3, 1, 1, 1, 0, 0), rows[0].Counts);
+        Assert.Equal("1/3 succeeded; 1 pending, 1 running", rows[0].Status);
+        Assert.Equal(new MeasuredStat(26, null, 1), rows[0].PsnrCross);
+        Assert.Equal(Verdict.Pass, rows[0].Verdict);
+
+        Assert.Equal(0, rows[1].N);
+        Assert.Null(rows[1].PsnrCross);
+        Assert.Null(rows[1].Verdict);
+        Assert.Null(rows[1].AgreesWithExpected);
+        Assert.Equal("0/2 succeeded; 1 pending, 1 running", rows[1].Status);
+
+        Assert.Equal(RowState.Incomplete, rows[2].State);
+        Assert.Equal("1/3 succeeded; 1 failed, 1 cancelled", rows[2].Status);
+    }
+
+    [Fact]
+    public void Non_finite_and_unreadable_summaries_are_left_out_with_a_warning()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Trial("a", 0, 0, summary: """{"scalars":{"psnr_cross":"NaN","psnr_gain_cross":2,"leakage_cross":0.1,"cross_going_down":true}}"""),
+            ReportTestData.Trial("a", 1, 1, summary: "not json"),
+            ReportTestData.Trial("a", 2, 2, summary: ReportTestData.Summary(psnr: 25, gain: 3, leakage: 0.1)),
+        ];
+
+        var matrix = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials);
+        var row = Assert.Single(matrix.Rows);
+
+        Assert.Equal(new MeasuredStat(25, null, 1), row.PsnrCross);
+        Assert.Equal(2.5, row.PsnrGainCross!.Mean, 12);
+        Assert.Equal(2, row.PsnrGainCross.N);
+        Assert.Equal(2, matrix.Warnings.Count);
+        Assert.Contains(matrix.Warnings, w => w.Contains("psnr_cross is NaN", StringComparison.Ordinal));
+        Assert.Contains(matrix.Warnings, w => w.Contains("not valid JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Curves_use_epoch_points_and_the_latest_attempt_of_each_step()
+    {
+        var trial = ReportTestData.Trial("a", 0, 0);
+        var id = trial.Definition.Id;
+        List<MetricPointRecord> points =
+        [
+            Point(id, 1, 10, "loss.cross", 1.0, 0, "epoch"),
+            Point(id, 1, 20, "loss.cross", 0.8, 1, "epoch"),
+            Point(id, 1, 30, "loss.cross", 0.7, 2, "epoch"),
+            // Attempt 2 resumed from step 20 and reported step 30 again: its value counts.
+            Point(id, 2, 30, "loss.cross", 0.6, 2, "epoch"),
+            Point(id, 2, 40, "loss.cross", 0.5, 3, "epoch"),
+            Point(id, 1, 5, "loss.cross", 9.0, 0, "step"),
+            Point(id, 1, 20, "eval.x_a_from_b.psnr", 24, 1, "eval"),
+            Point(id, 1, 20, "eval.x_b_from_a.psnr", 26, 1, "eval"),
+            Point(id, 2, 40, "eval.x_a_from_b.psnr", 27, 3, "eval"),
+            Point(id, 2, 40, "eval.x_b_from_a.psnr", 29, 3, "eval"),
+        ];
+
+        var row = Assert.Single(TestMatrixBuilder.Build(ReportTestData.Sweep(), [trial], new Dictionary<string, IReadOnlyList<MetricPointRecord>> { [id] = points }).Rows);
+
+        var loss = Assert.Single(row.CrossLossCurves);
+        Assert.Equal([new CurvePoint(0, 1.0), new CurvePoint(1, 0.8), new CurvePoint(2, 0.6), new CurvePoint(3, 0.5)], loss.Points);
+        Assert.Equal([new CurvePoint(20, 25), new CurvePoint(40, 28)], Assert.Single(row.PsnrCurves).Points);
+    }
+
+    [Fact]
+    public void Without_epoch_points_the_step_losses_are_averaged_per_epoch()
+    {
+        var trial = ReportTestData.Trial("a", 0, 0);
+        var id = trial.Definition.Id;
+        List<MetricPointRecord> points =
+        [
+            Point(id, 1, 1, "loss.cross", 1.0, 0, "step"),
+            Point(id, 1, 2, "loss.cross", 0.5, 0, "step"),
+            Point(id, 1, 3, "loss.cross", 0.4, 1, "step"),
+            Point(id, 1, 4, "loss.cross", double.NaN, 1, "step"),
+        ];
+
+        var row = Assert.Single(TestMatrixBuilder.Build(ReportTestData.Sweep(), [trial], new Dictionary<string, IReadOnlyList<MetricPointRecord>> { [id] = points }).Rows);
+
+        Assert.Equal([new CurvePoint(0, 0.75), new CurvePoint(1, 0.4)], Assert.Single(row.CrossLossCurves).Points);
+    }
+
+    internal static MetricPointRecord Point(string trialId, int attempt, long step, string name, double value, int? epoch, string kind) =>
+        new(trialId, attempt, new MetricPoint(step, name, value, epoch, kind), TestData.T0);
+}
