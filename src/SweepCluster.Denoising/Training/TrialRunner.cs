@@ -150,7 +150,9 @@ public static class TrialRunner
     private static void WriteCheckpoint(C2CTrainer trainer, string outDirectory, Stopwatch clock, ITrialEvents events)
     {
         trainer.SaveCheckpoint(Path.Combine(outDirectory, CheckpointFileName), clock.Elapsed.TotalSeconds);
-        events.Checkpoint(CheckpointFileName, trainer.GlobalStep, trainer.CurrentEpoch);
+        // The epoch of the last step taken (the checkpoint's place), not the one the next step will start.
+        var epoch = (int)Math.Max(1, ((trainer.GlobalStep - 1) / trainer.StepsPerEpoch) + 1);
+        events.Checkpoint(CheckpointFileName, trainer.GlobalStep, epoch);
     }
 
     /// <summary>

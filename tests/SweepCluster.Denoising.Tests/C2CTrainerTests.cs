@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Data;
+using SweepCluster.Denoising.Tests.Support;
+using SweepCluster.Denoising.Training;
+using SweepCluster.Torch;
+
+namespace SweepCluster.Denoising.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class C2CTrainerTests
+{
+    public static TheoryData<string, string, string> Switches()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var architecture in new[] { "shared", "separate", "noise_aware" })
+        {
+            foreach (var strategy in new[] { "use_source_skip", "use_target_skip", "no_skip", "zero_skip", "mixed_skip" })
+            {
+                foreach (var mode in new[] { "concat", "additive" })
+                {
+                    data.Add(architecture, strategy, mode);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Switches))]
+    public void Every_architecture_strategy_and_skip_mode_trains_one_step(string architecture, string strategy, string mode)
+    {
+        var config = TinyConfig.Create(("model.architecture", architecture), ("trainer.cross_domain_strategy", strategy), ("model.skip_mode", mode), ("trainer.loss_weights.edge", 0.1));
+        var metrics = OneStep(config);
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.Value), $"{m.Key} is {m.Value}"));
+        Assert.True(metrics["grad_norm.encoder"] > 0);
+        Assert.True(metrics["grad_norm.decoder_a"] > 0);
+        Assert.True(metrics["grad_norm.decoder_b"] > 0);
+    }
+
+    public static TheoryData<string> Extras() => new(ExtraCases.Keys);
+
+    [Theory]
+    [MemberData(nameof(Extras))]
+    public void Other_switches_train_one_step(string name)
+    {
+        var metrics = OneStep(TinyConfig.Create(ExtraCases[name]));
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.Value), $"{name}: {m.Key} is {m.Value}"));
+        if (name.StartsWith("discriminator", StringComparison.Ordinal))
+        {
+            Assert.True(metrics["grad_norm.discriminator"] > 0);
+            Assert.True(metrics["loss.adversarial"] > 0);
+            Assert.True(metrics["loss.discriminator"] > 0);
+        }
+    }
+
+    [Fact]
+    public void Resuming_from_a_mid_epoch_checkpoint_repeats_every_later_loss()
+    {
+        var config = TinyConfig.Create(
+            ("trainer.steps_per_epoch", 3), ("trainer.epochs", 2), ("model.discriminator.enabled", true),
+            ("trainer.loss_weights.adversarial", 0.1), ("trainer.warmup_steps", 2));
+        const int total = 6;
+        const int k = 4;
+        using var temp = new TempDirectory();
+        var (train, _) = PairedDatasets.Create(config.Data);
+
+        List<IReadOnlyDictionary<string, double>> straight;
+        IReadOnlyList<IReadOnlyDictionary<string, double>> straightHistory;
+        using (var trainer = new C2CTrainer(config, train, Device.Cpu))
+        {
+            straight = [.. Enumerable.Range(0, total).Select(_ => trainer.RunNextStep().Metrics)];
+            straightHistory = [.. trainer.EpochHistory];
+            Assert.True(trainer.IsFinished);
+        }
+
+        using (var first = new C2CTrainer(config, train, Device.Cpu))
+        {
+            for (var i = 0; i < k; i++)
+            {
+                first.RunNextStep();
+            }
+
+            first.SaveCheckpoint(temp.File("ck.pt"), 1.5);
+        }
+
+        // A different global RNG state must not matter: the checkpoint restores it.
+        Torch.Torch.ManualSeed(999);
+        using var resumed = new C2CTrainer(TinyConfig.Create(
+            ("trainer.steps_per_epoch", 3), ("trainer.epochs", 2), ("model.discriminator.enabled", true),
+            ("trainer.loss_weights.adversarial", 0.1), ("trainer.warmup_steps", 2), ("seed", 5)), train, Device.Cpu);
+        resumed.LoadCheckpoint(temp.File("ck.pt"));
+        Assert.Equal(k, resumed.GlobalStep);
+        Assert.Equal(1.5, resumed.PriorSeconds);
+        for (var i = k; i < total; i++)
+        {
+            var metrics = resumed.RunNextStep().Metrics;
+            Assert.Equal(straight[i].Keys.Order(), metrics.Keys.Order());
+            foreach (var (name, value) in straight[i])
+            {
+                Assert.True(Math.Abs(metrics[name] - value) <= 1e-6, $"step {i + 1} {name}: resumed {metrics[name]}, straight {value}");
+            }
+        }
+
+        Assert.Equal(straightHistory.Count, resumed.EpochHistory.Count);
+        for (var e = 0; e < straightHistory.Count; e++)
+        {
+            foreach (var (name, value) in straightHistory[e])
+            {
+                Assert.True(Math.Abs(resumed.EpochHistory[e][name] - value) <= 1e-6, $"epoch {e + 1} mean of {name}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_architecture_is_refused()
+    {
+        using var temp = new TempDirectory();
+        var config = TinyConfig.Create();
+        var (train, _) = PairedDatasets.Create(config.Data);
+        using (var trainer = new C2CTrainer(config, train, Device.Cpu))
+        {
+            trainer.SaveCheckpoint(temp.File("ck.pt"), 0);
+        }
+
+        using var other = new C2CTrainer(TinyConfig.Create(("model.architecture", "separate")), train, Device.Cpu);
+        Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(temp.File("ck.pt")));
+    }
+
+    [Fact]
+    public void Evaluation_finds_full_leakage_for_the_noisy_input_and_none_across_contrasts()
+    {
+        var config = TinyConfig.Create(("data.image_size", 32), ("data.val_samples", 8));
+        var (train, validation) = PairedDatasets.Create(config.Data);
+        using var trainer = new C2CTrainer(config, train, Device.Cpu);
+        var result = trainer.Evaluate(validation);
+
+        // The noisy input is the identity mapping of itself: its error is exactly its own noise.
+        Assert.InRange(result.Outputs["noisy_a"].LeakageNoiseA, 0.999, 1.000001);
+        Assert.InRange(result.Outputs["noisy_b"].LeakageNoiseB, 0.999, 1.000001);
+        Assert.InRange(Math.Abs(result.Outputs["noisy_a"].LeakageNoiseB), 0, 0.1);
+        Assert.Equal(8, result.Images.Count);
+        Assert.Equal(6, result.Outputs.Count);
+        Assert.True(result.Outputs["noisy_a"].Psnr is > 15 and < 30);
+    }
+
+    [Fact]
+    public void Leakage_of_the_clean_image_is_zero_and_of_the_identity_mapping_one_through_the_evaluation_path()
+    {
+        var config = TinyConfig.Create(("data.image_size", 32), ("data.val_samples", 6));
+        var validation = new PhantomDataset(config.Data, DataSplit.Validation);
+        var images = new List<IReadOnlyDictionary<string, float[]>>();
+        for (var i = 0; i < validation.Count; i++)
+        {
+            var s = validation.Get(i, 1);
+            images.Add(new Dictionary<string, float[]>(StringComparer.Ordinal)
+            {
+                ["x_a_recon"] = s.NoisyA, // identity mapping
+                ["x_b_recon"] = s.NoisyB,
+                ["x_a_from_b"] = s.CleanA!, // perfect denoiser
+                ["x_b_from_a"] = s.NoisyA, // carries the other contrast's noise (and contrast)
+                ["noisy_a"] = s.NoisyA,
+                ["noisy_b"] = s.NoisyB,
+                ["clean_a"] = s.CleanA!,
+                ["clean_b"] = s.CleanB!,
+                ["noise_a"] = s.NoiseA!,
+                ["noise_b"] = s.NoiseB!,
+            });
+        }
+
+        var metrics = C2CTrainer.Measure(images, 1, 32, 32);
+        Assert.InRange(metrics["x_a_recon"].LeakageNoiseA, 0.999, 1.000001);
+        Assert.InRange(metrics["x_b_recon"].LeakageNoiseB, 0.999, 1.000001);
+        Assert.Equal(0, metrics["x_a_from_b"].LeakageNoiseA, 9);
+        Assert.Equal(0, metrics["x_a_from_b"].LeakageNoiseB, 9);
+        Assert.True(double.IsPositiveInfinity(metrics["x_a_from_b"].Psnr));
+        Assert.True(metrics["x_b_from_a"].LeakageNoiseA > 0.3, $"leakage of noise a into x_b_from_a is {metrics["x_b_from_a"].LeakageNoiseA}");
+
+        var summary = SummaryBuilder.Build([], new EvaluationResult(metrics, images, 1, 32, 32, 0.5), 3, supervised: false, 1, 0);
+        Assert.Equal(1.0, summary.Scalars["leakage_recon"], 2);
+    }
+
+    private static readonly Dictionary<string, (string, JsonNode?)[]> ExtraCases = new(StringComparer.Ordinal)
+    {
+        ["discriminator_shared"] = [("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.1)],
+        ["discriminator_noise_aware"] = [("model.architecture", "noise_aware"), ("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.5)],
+        ["identity_additive_mixed"] = [("model.identity", true), ("model.skip_mode", "additive"), ("trainer.cross_domain_strategy", "mixed_skip")],
+        ["supervised"] = [("trainer.mode", "supervised")],
+        ["mse_adamw_constant"] = [("trainer.loss", "mse"), ("trainer.optimizer", "adamw"), ("trainer.weight_decay", 0.01), ("trainer.lr_schedule", "constant"), ("trainer.grad_clip", 0.0)],
+        ["no_same_domain_skip_separate"] = [("model.architecture", "separate"), ("trainer.same_domain_use_skip", false)],
+        ["rician_misregistered"] = [("data.noise.kind", "rician"), ("data.misregistration", 1.5), ("data.contrast_specific", true), ("data.bias_field", 0.2)],
+        ["staged_schedule"] = [("trainer.schedule", JsonNode.Parse("""[{"from_epoch": 1, "loss_weights": {"recon": 1.0, "cross": 0.1}}]""")), ("trainer.schedule_ramp_epochs", 1.0)],
+    };
+
+    private static IReadOnlyDictionary<string, double> OneStep(TrialConfig config)
+    {
+        var (train, _) = PairedDatasets.Create(config.Data);
+        using var trainer = new C2CTrainer(config, train, Device.Cpu);
+        return trainer.RunNextStep().Metrics;
+    }
+}

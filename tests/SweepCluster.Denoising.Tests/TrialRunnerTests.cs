@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SweepCluster.Denoising.Tests.Support;
+using SweepCluster.Denoising.Training;
+
+namespace SweepCluster.Denoising.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class TrialRunnerTests
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Supervised_reference_clearly_beats_the_noisy_input_after_a_short_cpu_run()
+    {
+        var config = TinyConfig.Create(
+            ("trainer.mode", "supervised"),
+            ("data.image_size", 32),
+            ("data.train_samples", 32),
+            ("data.val_samples", 8),
+            ("data.batch_size", 8),
+            ("data.noise.sigma_a", 0.1),
+            ("data.noise.sigma_b", 0.1),
+            ("model.encoder.features", new JsonArray(8, 16)),
+            ("model.encoder.latent_channels", 16),
+            ("model.decoder_a.features", new JsonArray(16, 8)),
+            ("model.decoder_a.latent_channels", 16),
+            ("model.decoder_b.features", new JsonArray(16, 8)),
+            ("model.decoder_b.latent_channels", 16),
+            ("model.identity", true),
+            ("trainer.epochs", 25),
+            ("trainer.lr", 0.003),
+            ("threads", 2));
+        using var temp = new TempDirectory();
+        var events = new RecordingTrialEvents();
+        var clock = Stopwatch.StartNew();
+        var summary = await TrialRunner.RunAsync(config, temp.Path, null, events, null, CancellationToken.None);
+        clock.Stop();
+
+        Assert.True(summary.Supervised);
+        var gain = summary.Scalars["psnr_recon"] - summary.Scalars["psnr_noisy"];
+        Assert.True(gain > 3, $"supervised PSNR {summary.Scalars["psnr_recon"]:0.00} dB vs noisy {summary.Scalars["psnr_noisy"]:0.00} dB after {clock.Elapsed.TotalSeconds:0} s");
+        Assert.Equal(100, summary.Scalars["steps"]);
+    }
+
+    [Fact]
+    public async Task A_run_reports_protocol_events_writes_its_files_and_resumes_from_its_checkpoint()
+    {
+        var config = TinyConfig.Create(("trainer.epochs", 3), ("evaluation.panels", 2), ("trainer.checkpoint_every_epochs", 2));
+        using var temp = new TempDirectory();
+        var events = new RecordingTrialEvents();
+        var partial = await TrialRunner.RunAsync(config, temp.Path, null, events, 3, CancellationToken.None);
+
+        Assert.Equal(3, partial.Scalars["steps"]);
+        Assert.Equal([(TrialRunner.CheckpointFileName, 3L, 2)], events.Checkpoints); // max steps reached mid-epoch 2
+        Assert.Contains(events.Metrics, m => m is { Name: "epoch.loss.cross", Kind: MetricKind.Epoch, Step: 2 });
+        Assert.Contains(events.Metrics, m => m is { Name: "eval.x_a_from_b.leakage.noise_a", Kind: MetricKind.Eval });
+        Assert.Equal(events.Metrics.Count, events.Metrics.Select(m => (m.Step, m.Name)).Distinct().Count());
+        Assert.Equal([1L, 2L, 3L], events.ProgressEvents.Select(p => p.Step));
+
+        var resumed = new RecordingTrialEvents();
+        var summary = await TrialRunner.RunAsync(config, temp.Path, temp.File(TrialRunner.CheckpointFileName), resumed, null, CancellationToken.None);
+        Assert.Equal([4L, 5L, 6L], resumed.ProgressEvents.Select(p => p.Step));
+        Assert.Equal([(TrialRunner.CheckpointFileName, 4L, 2), (TrialRunner.CheckpointFileName, 6L, 3)], resumed.Checkpoints);
+        Assert.Single(resumed.Summaries);
+        foreach (var key in new[] { "psnr_cross", "ssim_cross", "psnr_noisy", "psnr_gain_cross", "psnr_recon", "leakage_cross", "leakage_recon", "cross_loss_final", "cross_slope", "cross_going_down", "z_distance", "duration_s", "steps" })
+        {
+            Assert.True(summary.Scalars.ContainsKey(key), $"summary lacks {key}");
+        }
+
+        Assert.Equal(6, summary.Scalars["steps"]);
+        Assert.Equal(summary.Scalars["psnr_cross"] - summary.Scalars["psnr_noisy"], summary.Scalars["psnr_gain_cross"], 9);
+        Assert.Equal(2, resumed.Artifacts.Count(a => a.Kind == ArtifactKind.Panel));
+        Assert.All(resumed.Artifacts, a => Assert.True(File.Exists(Path.Combine(temp.Path, a.Path)), a.Path));
+
+        var lines = File.ReadAllLines(temp.File(TrialRunner.MetricsFileName));
+        Assert.Equal(events.Metrics.Count + resumed.Metrics.Count, lines.Length);
+        Assert.All(lines, l => Assert.Equal("metric", JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()));
+        using var written = JsonDocument.Parse(File.ReadAllText(temp.File(TrialRunner.SummaryFileName)));
+        Assert.Equal(summary.Scalars["psnr_cross"], written.RootElement.GetProperty("scalars").GetProperty("psnr_cross").GetDouble(), 9);
+        Assert.True(written.RootElement.GetProperty("outputs").GetProperty("x_b_from_a").TryGetProperty("leakage_noise_b", out _));
+        Assert.False(written.RootElement.GetProperty("supervised").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_run()
+    {
+        using var temp = new TempDirectory();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            TrialRunner.RunAsync(TinyConfig.Create(), temp.Path, null, new RecordingTrialEvents(), null, cts.Token));
+    }
+
+    [Fact]
+    public async Task Diagnostics_prints_shapes_steps_and_a_verdict_per_check()
+    {
+        var output = new StringWriter();
+        await Diagnostics.RunAsync(TinyConfig.Create(("model.architecture", "noise_aware")), 3, output, CancellationToken.None);
+        var text = output.ToString();
+        Assert.Contains("shapes: x [4, 1, 16, 16], z [4, 8, 8, 8], z_noise [4, 4, 8, 8]", text, StringComparison.Ordinal);
+        Assert.Equal(3, text.Split('\n').Count(l => l.StartsWith("step ", StringComparison.Ordinal)));
+        Assert.Contains("z distance should be very small", text, StringComparison.Ordinal);
+        Assert.Contains("cross error must go down", text, StringComparison.Ordinal);
+        Assert.Contains("gradient of decoder_b non-zero", text, StringComparison.Ordinal);
+    }
+}
