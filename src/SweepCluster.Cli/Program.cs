@@ -5,5 +5,6 @@ var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contra
 {
     DoctorCommand.Create(),
     ValidateCommand.Create(),
+    RunCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

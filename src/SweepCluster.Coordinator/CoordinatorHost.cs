@@ -85,6 +85,7 @@ public static class CoordinatorHost
         app.MapTrialsApi();
         app.MapSilosApi();
         app.MapEventsApi();
+        app.MapReportsApi();
         return app;
     }
 
