@@ -6,5 +6,8 @@ var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contra
     DoctorCommand.Create(),
     ValidateCommand.Create(),
     RunCommand.Create(),
+    TrialCommands.Train(),
+    TrialCommands.Diagnose(),
+    TrialCommands.TrialRun(),
 };
 return await root.Parse(args).InvokeAsync();
