@@ -9,5 +9,12 @@ var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contra
     TrialCommands.Train(),
     TrialCommands.Diagnose(),
     TrialCommands.TrialRun(),
+    ClusterCommands.Coordinator(),
+    ClusterCommands.Silo(),
+    ClusterCommands.Submit(),
+    ClusterCommands.Status(),
+    ClusterCommands.Cancel(),
+    ClusterCommands.Report(),
+    ClusterCommands.Logs(),
 };
 return await root.Parse(args).InvokeAsync();

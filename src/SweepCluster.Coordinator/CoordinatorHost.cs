@@ -7,6 +7,7 @@ using SweepCluster.Coordinator.Apis;
 using SweepCluster.Coordinator.Contracts;
 using SweepCluster.Coordinator.Hosting;
 using SweepCluster.Coordinator.Security;
+using SweepCluster.Telemetry;
 
 namespace SweepCluster.Coordinator;
 
@@ -56,6 +57,8 @@ public static class CoordinatorHost
             sp.GetRequiredService<StoreLease>().Store, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CoordinatorHostOptions>().Core));
         services.AddSingleton<WorkSignal>();
         services.AddHostedService<LeaseExpiryService>();
+        services.AddHostedService<TelemetryRefreshService>();
+        services.AddSingleton(_ => new PrometheusExporter());
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => CoordinatorJson.Configure(o.SerializerOptions));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -86,6 +89,12 @@ public static class CoordinatorHost
         app.MapSilosApi();
         app.MapEventsApi();
         app.MapReportsApi();
+        // Prometheus text format; scraped with either token (the fallback policy), as every endpoint but health needs one.
+        app.MapGet("/metrics", async (HttpContext context, PrometheusExporter exporter) =>
+        {
+            context.Response.ContentType = PrometheusExporter.ContentType;
+            await exporter.WriteAsync(context.Response.Body, context.RequestAborted);
+        });
         return app;
     }
 

@@ -1,3 +1,4 @@
+using SweepCluster.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SweepCluster.Cluster;
 using SweepCluster.Cluster.Lifecycle;
@@ -138,7 +139,9 @@ public static class SilosApi
         while (true)
         {
             var woken = signal.Next;
+            var claimStarted = time.GetTimestamp();
             var outcome = await core.ClaimAsync(siloId, free, cancellationToken);
+            SweepClusterTelemetry.RecordClaim(time.GetElapsedTime(claimStarted));
             if (!outcome.IsAccepted)
             {
                 return Problems.From(outcome.Refusal);
@@ -217,6 +220,11 @@ public static class SilosApi
         }
 
         var outcome = await core.HeartbeatAsync(siloId, held, cancellationToken);
+        if (outcome.IsAccepted)
+        {
+            SweepClusterTelemetry.RecordSiloHeartbeat(siloId);
+        }
+
         return outcome.IsAccepted
             ? TypedResults.Ok(new HeartbeatResponse([.. outcome.Value.Select(s => new HeldAttemptStatusDto(s.TrialId, s.Attempt, s.Verdict, s.LeaseExpiresAt, s.Reason))]))
             : Problems.From(outcome.Refusal);
@@ -272,7 +280,13 @@ public static class SilosApi
         }
 
         var outcome = await core.ReportMetricsAsync(siloId, trialId, attempt, points, cancellationToken);
-        return outcome.IsAccepted ? TypedResults.Ok(new MetricsResponse(outcome.Value)) : Problems.From(outcome.Refusal);
+        if (!outcome.IsAccepted)
+        {
+            return Problems.From(outcome.Refusal);
+        }
+
+        await CoordinatorTelemetry.RecordPointsAsync(core, trialId, points, outcome.Value, cancellationToken);
+        return TypedResults.Ok(new MetricsResponse(outcome.Value));
     }
 
     /// <summary>Uploads an artifact; the body is its raw bytes, <c>kind</c> and <c>name</c> come in the query.</summary>
@@ -309,7 +323,7 @@ public static class SilosApi
     }
 
     internal static async Task<Results<Ok<TrialDto>, ProblemHttpResult>> CompleteAsync(
-        string siloId, string trialId, int attempt, HttpRequest request, CoordinatorCore core, CoordinatorHostOptions options, CancellationToken cancellationToken)
+        string siloId, string trialId, int attempt, HttpRequest request, CoordinatorCore core, CoordinatorHostOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, error) = await RequestBody.ReadJsonAsync<CompleteRequest>(request, options.MaxJsonBodyBytes, CoordinatorJson.Options, cancellationToken);
         if (error is not null)
@@ -330,12 +344,13 @@ public static class SilosApi
         }
 
         var outcome = await core.CompleteAsync(siloId, trialId, attempt, body.Summary!.Value.GetRawText(), cancellationToken);
+        CoordinatorTelemetry.RecordAttemptEnd(outcome, attempt, "succeeded", time);
         return await TrialAnswerAsync(outcome, core, cancellationToken);
     }
 
     internal static async Task<Results<Ok<TrialDto>, ProblemHttpResult>> FailAsync(
         string siloId, string trialId, int attempt, HttpRequest request, CoordinatorCore core, WorkSignal signal, CoordinatorHostOptions options,
-        CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, error) = await RequestBody.ReadJsonAsync<FailRequest>(request, options.MaxJsonBodyBytes, CoordinatorJson.Options, cancellationToken);
         if (error is not null)
@@ -356,6 +371,7 @@ public static class SilosApi
         }
 
         var outcome = await core.FailAsync(siloId, trialId, attempt, body.Error ?? string.Empty, cancellationToken);
+        CoordinatorTelemetry.RecordAttemptEnd(outcome, attempt, "failed", time);
         if (outcome.IsAccepted && outcome.Value.State == TrialState.Pending)
         {
             signal.Notify();

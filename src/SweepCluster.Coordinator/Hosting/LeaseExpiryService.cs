@@ -1,3 +1,5 @@
+using SweepCluster.Cluster.Lifecycle;
+using SweepCluster.Telemetry;
 using SweepCluster.Cluster;
 
 namespace SweepCluster.Coordinator.Hosting;
@@ -32,6 +34,15 @@ internal sealed partial class LeaseExpiryService(
         try
         {
             var expired = await core.ExpireLeasesAsync(cancellationToken);
+            foreach (var trial in expired)
+            {
+                SweepClusterTelemetry.RecordLeaseExpiry(trial.SweepId);
+                if (trial.State == TrialState.Pending)
+                {
+                    SweepClusterTelemetry.RecordAttemptRetry(trial.SweepId, "lost");
+                }
+            }
+
             if (expired.Count > 0)
             {
                 LogExpired(expired.Count);

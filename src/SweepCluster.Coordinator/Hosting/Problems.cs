@@ -1,3 +1,4 @@
+using SweepCluster.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SweepCluster.Cluster;
 
@@ -10,6 +11,11 @@ internal static class Problems
     public static ProblemHttpResult From(Refusal refusal)
     {
         ArgumentNullException.ThrowIfNull(refusal);
+        if (refusal.Kind is RefusalKind.StaleAttempt or RefusalKind.NotHolder)
+        {
+            SweepClusterTelemetry.RecordReportRefused(refusal.Kind == RefusalKind.StaleAttempt ? "stale_attempt" : "not_holder");
+        }
+
         var status = refusal.Kind switch
         {
             RefusalKind.NotFound => StatusCodes.Status404NotFound,

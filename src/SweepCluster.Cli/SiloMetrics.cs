@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Net;
+using SweepCluster.Telemetry;
+
+namespace SweepCluster.Cli;
+
+/// <summary>A silo's own <c>/metrics</c> endpoint (Prometheus text), when <c>--metrics-listen</c> asks for one.</summary>
+internal sealed class SiloMetrics : IAsyncDisposable
+{
+    private readonly PrometheusExporter? _exporter;
+    private readonly MetricsHttpServer? _server;
+
+    private SiloMetrics(PrometheusExporter? exporter, MetricsHttpServer? server)
+    {
+        _exporter = exporter;
+        _server = server;
+    }
+
+    public static Task<SiloMetrics> StartAsync(string? listen, string siloId)
+    {
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            return Task.FromResult(new SiloMetrics(null, null));
+        }
+
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            throw new ArgumentException($"--metrics-listen '{listen}': expected host:port, for example 0.0.0.0:9464");
+        }
+
+        var host = listen[..colon];
+        var address = host is "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(host);
+        var exporter = new PrometheusExporter();
+        var server = new MetricsHttpServer(exporter, address, port);
+        server.Start();
+        Console.WriteLine($"silo {siloId}: /metrics on {host}:{server.Port}");
+        return Task.FromResult(new SiloMetrics(exporter, server));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _exporter?.Dispose();
+    }
+}
