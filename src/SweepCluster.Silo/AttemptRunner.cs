@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using SweepCluster.Telemetry;
 using SweepCluster.Silo.Processes;
 using SweepCluster.Silo.Wire;
 using static SweepCluster.Silo.Processes.TrialEventParser;
@@ -99,6 +101,12 @@ internal sealed class AttemptRunner
     private async Task RunAsync()
     {
         var token = _reports.Token;
+        // One span per attempt, from the claim that started it to its completion or failure.
+        using var activity = SweepClusterTelemetry.ActivitySource.StartActivity("sweepcluster.attempt", ActivityKind.Internal);
+        activity?.SetTag("sweepcluster.silo", _options.SiloId);
+        activity?.SetTag("sweepcluster.sweep", Assignment.SweepId);
+        activity?.SetTag("sweepcluster.trial", Assignment.TrialId);
+        activity?.SetTag("sweepcluster.attempt", Assignment.Attempt);
         try
         {
             var directory = AttemptDirectory();
@@ -127,6 +135,8 @@ internal sealed class AttemptRunner
                 SetStatus(_released || _shuttingDown ? "stopping" : "running");
                 await PumpAsync(process, directory, token);
                 exitCode = await process.WaitForExitAsync(CancellationToken.None);
+                activity?.SetTag("sweepcluster.exit_code", exitCode);
+                activity?.SetStatus(exitCode == 0 ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             }
 
             await FlushAsync(token);
