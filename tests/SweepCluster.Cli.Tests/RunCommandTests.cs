@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SweepCluster.Cli.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    [Fact]
+    public async Task A_dry_run_prints_every_trial_and_the_count_and_creates_no_state()
+    {
+        var sweep = Path.Combine(CliPaths.Sweeps, "seed-test-matrix.yaml");
+        var state = Path.Combine(_temp.Path, "state");
+        var validated = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(60), "validate", sweep);
+        var count = int.Parse(Regex.Match(validated.Output, @": (\d+) trials in").Groups[1].Value, CultureInfo.InvariantCulture);
+
+        var result = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(60), "run", sweep, "--dry-run", "--state", state);
+
+        Assert.True(result.ExitCode == 0, result.Transcript);
+        Assert.Contains("seed-test-matrix: profile", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s*#\s+trial\s+configuration\s+seed\s+parameters\s+expected\s*$", result.Output);
+        // One numbered row per trial, in order (long cells wrap onto continuation lines without a number).
+        var numbers = Regex.Matches(result.Output, @"(?m)^\s{1,3}(\d+)\s{2,}[0-9a-f]{6,}").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, count), numbers);
+        foreach (var row in new[] { "original", "no_skip", "pure_n2n" })
+        {
+            Assert.Contains(row, result.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"{count} trials (0 combinations skipped by conditions); nothing was run.", result.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(state), "a dry run created the state directory");
+        Assert.False(Directory.Exists(Path.Combine(_temp.Path, ".sweepcluster")), "a dry run created the default state directory");
+    }
+
+    [Fact]
+    public async Task A_tiny_sweep_runs_end_to_end_and_writes_the_test_matrix()
+    {
+        var sweep = _temp.Write("tiny.yaml", TinySweeps.TwoRowsTwoSeeds);
+        var state = Path.Combine(_temp.Path, "state");
+
+        var result = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(150), "run", sweep, "--state", state, "--cpu-slots", "1", "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.Transcript);
+        Assert.Contains("sweep tiny.cpu: 4 trials; 1 CPU slot(s) x 1 thread(s)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("4/4 done", result.Output, StringComparison.Ordinal);
+
+        // The printed matrix: one row per configuration, n = 2, mean ± std.
+        var tableLines = result.Output.Split('\n').Where(l => l.StartsWith('|')).ToList();
+        var header = Cells(tableLines[0]);
+        var nColumn = header.IndexOf("n");
+        var psnrColumn = header.IndexOf("PSNR cross (dB)");
+        var verdictColumn = header.IndexOf("verdict");
+        Assert.True(nColumn > 0 && psnrColumn > 0 && verdictColumn > 0, string.Join(" | ", header));
+        var rows = tableLines.Skip(2).Select(Cells).ToList();
+        Assert.Equal(["source_skip", "no_skip"], rows.Select(r => r[0]));
+        foreach (var row in rows)
+        {
+            Assert.Equal("2", row[nColumn]);
+            Assert.Matches(@"^-?\d+(\.\d+)? ± \d+(\.\d+)?$", row[psnrColumn]);
+            Assert.Contains(row[verdictColumn], new[] { "pass", "fail", "partial" });
+        }
+
+        // The four report files.
+        var reports = Path.Combine(state, "reports", "tiny.cpu");
+        foreach (var file in new[] { "matrix.json", "matrix.csv", "matrix.md", "report.html" })
+        {
+            Assert.True(File.Exists(Path.Combine(reports, file)), $"{file} missing under {reports}");
+        }
+
+        // matrix.json: measured PSNR is the mean of the trials' own summaries, and there is a verdict.
+        using var matrix = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "matrix.json")));
+        var jsonRows = matrix.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["source_skip", "no_skip"], jsonRows.Select(r => r.GetProperty("config_name").GetString()));
+        Assert.Equal(["fail", "pass"], jsonRows.Select(r => r.GetProperty("expected_verdict").GetString()));
+        foreach (var row in jsonRows)
+        {
+            Assert.Equal("complete", row.GetProperty("state").GetString());
+            var psnr = row.GetProperty("psnr_cross");
+            Assert.Equal(2, psnr.GetProperty("n").GetInt32());
+            var fromSummaries = row.GetProperty("trial_ids").EnumerateArray()
+                .Select(id => SummaryScalar(state, id.GetString()!, "psnr_cross"))
+                .Average();
+            Assert.Equal(fromSummaries, psnr.GetProperty("mean").GetDouble(), 9);
+            var verdict = row.GetProperty("verdict").GetString();
+            Assert.Contains(verdict, new[] { "pass", "fail", "partial" });
+            Assert.Equal(verdict == row.GetProperty("expected_verdict").GetString(), row.GetProperty("agrees_with_expected").GetBoolean());
+        }
+
+        // report.html: self-contained, one plot line per seed.
+        var html = await File.ReadAllTextAsync(Path.Combine(reports, "report.html"));
+        Assert.DoesNotMatch(@"(?i)(src|href)\s*=\s*[""']?\s*(https?:)?//", html);
+        Assert.DoesNotMatch(@"(?i)url\(\s*[""']?\s*(https?:)?//|@import", html);
+        var plots = Regex.Matches(html, "<svg.*?</svg>", RegexOptions.Singleline).Select(m => m.Value).ToList();
+        Assert.Equal(4, plots.Count); // cross loss and PSNR, per configuration
+        Assert.All(plots, plot => Assert.Equal(2, Regex.Matches(plot, "<polyline").Count));
+    }
+
+    private static double SummaryScalar(string state, string trialId, string name)
+    {
+        var path = Path.Combine(state, "attempts", trialId, "attempt-1", "summary.json");
+        using var summary = JsonDocument.Parse(File.ReadAllText(path));
+        return summary.RootElement.GetProperty("scalars").GetProperty(name).GetDouble();
+    }
+
+    private static List<string> Cells(string line) =>
+        line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToList();
+
+    public void Dispose() => _temp.Dispose();
+}

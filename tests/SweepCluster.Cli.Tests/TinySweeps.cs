@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace SweepCluster.Cli.Tests;
+
+/// <summary>Sweep files small enough that a trial trains in seconds on one thread.</summary>
+internal static class TinySweeps
+{
+    /// <summary>Two rows with expectations, two seeds each, three short epochs: a few seconds per trial.</summary>
+    public const string TwoRowsTwoSeeds = """
+        name: tiny
+        question: Does the tiny sweep run end to end?
+        base:
+          device: cpu
+          threads: 1
+          data: {image_size: 16, train_samples: 32, val_samples: 4, batch_size: 8}
+          model:
+            encoder: {features: [4, 8], latent_channels: 8}
+            decoder_a: {features: [8, 4], latent_channels: 8}
+            decoder_b: {features: [8, 4], latent_channels: 8}
+          trainer: {epochs: 3}
+          evaluation: {panels: 1, trend_epochs: 2}
+        matrix:
+          - name: source_skip
+            overrides: {trainer.cross_domain_strategy: use_source_skip}
+            expect: {text: "fail (noise leak)", verdict: fail}
+          - name: no_skip
+            overrides: {trainer.cross_domain_strategy: no_skip}
+            expect: {text: "pass? test this!", verdict: pass, confident: false}
+        seeds: 2
+        default_profile: cpu
+        profiles:
+          cpu:
+            overrides: {device: cpu}
+        """;
+
+    /// <summary>Three rows, one seed, <paramref name="epochs"/> epochs of 40 steps with a checkpoint after each (about 0.8 s an epoch).</summary>
+    public static string ThreeRowsCheckpointed(int epochs) => string.Create(CultureInfo.InvariantCulture, $$"""
+        name: resumable
+        question: Does a run resume where it was interrupted?
+        base:
+          device: cpu
+          threads: 1
+          data: {image_size: 16, train_samples: 32, val_samples: 4, batch_size: 8}
+          model:
+            encoder: {features: [4, 8], latent_channels: 8}
+            decoder_a: {features: [8, 4], latent_channels: 8}
+            decoder_b: {features: [8, 4], latent_channels: 8}
+          trainer: {epochs: {{epochs}}, steps_per_epoch: 40, checkpoint_every_epochs: 1}
+          evaluation: {panels: 1, trend_epochs: 2}
+        matrix:
+          - name: first
+            overrides: {trainer.cross_domain_strategy: use_source_skip}
+          - name: second
+            overrides: {trainer.cross_domain_strategy: no_skip}
+          - name: third
+            overrides: {trainer.cross_domain_strategy: zero_skip}
+        max_attempts: 5
+        """);
+}
