@@ -24,7 +24,7 @@ internal static class ClusterCommands
         var listen = new Option<string>("--listen") { Description = "Listen URL", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var siloTokenFile = new Option<string?>("--silo-token-file") { Description = $"File holding the silo token (else ${SiloTokenVariable})" };
         var userTokenFile = new Option<string?>("--user-token-file") { Description = $"File holding the user token (else ${UserTokenVariable})" };
-        var leaseTtl = new Option<int>("--lease-ttl") { Description = "Seconds an attempt's lease lives without a heartbeat", DefaultValueFactory = _ => 60 };
+        var leaseTtl = new Option<int>("--lease-ttl") { Description = "Seconds an attempt's lease lives without a heartbeat (silos must beat several times per TTL: see silo --heartbeat-interval)", DefaultValueFactory = _ => 60 };
         var command = new Command("coordinator", "Run the cluster coordinator (HTTP API, leases, placement) over a SQLite or PostgreSQL store.")
         {
             store, listen, siloTokenFile, userTokenFile, leaseTtl,
@@ -76,9 +76,14 @@ internal static class ClusterCommands
         var threads = new Option<int?>("--threads") { Description = "Threads per CPU slot" };
         var labels = new Option<string[]>("--label") { Description = "key=value label (repeatable)", AllowMultipleArgumentsPerToken = true };
         var metricsListen = new Option<string?>("--metrics-listen") { Description = "host:port for this silo's /metrics" };
+        var heartbeat = new Option<double>("--heartbeat-interval")
+        {
+            Description = "Seconds between heartbeats; keep it at most a third of the coordinator's --lease-ttl",
+            DefaultValueFactory = _ => 10,
+        };
         var command = new Command("silo", "Run a silo: offer this machine's GPUs (or CPU slots) to a coordinator and run its attempts.")
         {
-            coordinator, id, name, workDir, cpuSlots, threads, labels, metricsListen,
+            coordinator, id, name, workDir, cpuSlots, threads, labels, metricsListen, heartbeat,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -102,6 +107,13 @@ internal static class ClusterCommands
                 parsedLabels[parts[0]] = parts[1];
             }
 
+            var heartbeatSeconds = result.GetValue(heartbeat);
+            if (!(heartbeatSeconds >= 0.1 && heartbeatSeconds <= 3600))
+            {
+                Console.Error.WriteLine($"--heartbeat-interval {heartbeatSeconds}: give a number of seconds from 0.1 to 3600");
+                return 2;
+            }
+
             var (slots, perSlot, slotText) = SlotPlanner.Plan(result.GetValue(cpuSlots), result.GetValue(threads));
             var siloId = result.GetValue(id) ?? Environment.MachineName;
             await using var metrics = await SiloMetrics.StartAsync(result.GetValue(metricsListen), siloId);
@@ -115,6 +127,7 @@ internal static class ClusterCommands
                     Slots = slots,
                     WorkDirectory = result.GetValue(workDir)!,
                     ThreadsPerCpuSlot = perSlot,
+                    HeartbeatInterval = TimeSpan.FromSeconds(heartbeatSeconds),
                     Log = line => Console.WriteLine($"{DateTimeOffset.UtcNow:O} {line}"),
                 },
                 new CoordinatorClient(http, token),
