@@ -1,0 +1,147 @@
+using System.Diagnostics;
+
+namespace SweepCluster.Fault.Tests;
+
+/// <summary>
+/// One real process a test started (coordinator, silo, client command): its output goes to a log
+/// file and a short in-memory tail for failure messages; disposing kills it and its children by PID.
+/// </summary>
+public sealed class ClusterProcess : IDisposable
+{
+    private const int TailLines = 40;
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly Queue<string> _tail = new();
+    private readonly Lock _gate = new();
+
+    private ClusterProcess(string name, Process process, StreamWriter log)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>; standard output and error go to <paramref name="logPath"/>.</summary>
+    public static ClusterProcess Start(string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory, string logPath)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = info };
+        var started = new ClusterProcess(name, process, log);
+        process.OutputDataReceived += (_, e) => started.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Append(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>SIGKILL to the process and every descendant (a trial child dies with its silo, as with its machine).</summary>
+    public void KillTree()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Exited while its tree was being listed.
+        }
+    }
+
+    /// <summary>Waits for the process to exit by itself; false when <paramref name="timeout"/> ran out first.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The last lines the process wrote.</summary>
+    public string Tail()
+    {
+        lock (_gate)
+        {
+            return string.Join('\n', _tail);
+        }
+    }
+
+    public void Dispose()
+    {
+        KillTree();
+        _process.Dispose();
+        lock (_gate)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+
+            try
+            {
+                _log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Output that arrives after disposal is not kept.
+            }
+        }
+    }
+}
