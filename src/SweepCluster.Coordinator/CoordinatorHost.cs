@@ -89,12 +89,12 @@ public static class CoordinatorHost
         app.MapSilosApi();
         app.MapEventsApi();
         app.MapReportsApi();
-        // Prometheus text format; scraped with either token (the fallback policy), as every endpoint but health needs one.
+        // Prometheus text format, scraped with the user token: every endpoint but /healthz needs one.
         app.MapGet("/metrics", async (HttpContext context, PrometheusExporter exporter) =>
         {
             context.Response.ContentType = PrometheusExporter.ContentType;
             await exporter.WriteAsync(context.Response.Body, context.RequestAborted);
-        });
+        }).RequireAuthorization(CoordinatorRoles.User);
         return app;
     }
 

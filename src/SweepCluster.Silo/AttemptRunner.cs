@@ -71,7 +71,14 @@ internal sealed class AttemptRunner
         _shuttingDown = true;
         SetStatus("stopping");
         Volatile.Read(ref _process)?.Kill();
-        _reports.CancelAfter(_options.ShutdownReportTimeout);
+        try
+        {
+            _reports.CancelAfter(_options.ShutdownReportTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt finished (and released its reporting token) while the silo began to stop.
+        }
     }
 
     /// <summary>What the next heartbeat says about this attempt; null once it is no longer ours.</summary>

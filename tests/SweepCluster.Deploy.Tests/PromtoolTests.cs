@@ -48,8 +48,26 @@ public sealed class PromtoolTests
     {
         DeployTools.RequireBinary(Promtool, Hint);
 
-        var result = await ProcessRunner.RunAsync(Promtool, ["check", "config", "prometheus.yml"], workingDirectory: Repo.Path("deploy", "prometheus"));
+        // The config reads the coordinator's token from a file, as a deployment mounts it; promtool checks that the
+        // file exists, so the check runs on a copy whose token path points at a file the test writes.
+        var directory = Directory.CreateTempSubdirectory("sweepcluster-promtool-").FullName;
+        try
+        {
+            var tokenPath = Path.Combine(directory, "sweepcluster-user-token");
+            await File.WriteAllTextAsync(tokenPath, "token-for-the-check");
+            var config = (await File.ReadAllTextAsync(Repo.Path("deploy", "prometheus", "prometheus.yml")))
+                .Replace("/etc/prometheus/sweepcluster-user-token", tokenPath, StringComparison.Ordinal);
+            Assert.Contains(tokenPath, config, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), config);
+            File.Copy(Repo.Path("deploy", "prometheus", "alerts.yml"), Path.Combine(directory, "alerts.yml"));
 
-        Assert.True(result.ExitCode == 0, result.Describe("promtool check config"));
+            var result = await ProcessRunner.RunAsync(Promtool, ["check", "config", "prometheus.yml"], workingDirectory: directory);
+
+            Assert.True(result.ExitCode == 0, result.Describe("promtool check config"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

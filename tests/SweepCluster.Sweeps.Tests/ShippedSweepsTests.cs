@@ -69,8 +69,10 @@ public sealed class ShippedSweepsTests
         Assert.Equal("[512,256,128]", large["model"]!["decoder_a"]!["features"]!.ToJsonString());
         Assert.Equal(0.05, large["trainer"]!["loss_weights"]!["recon"]!.GetValue<double>());
         Assert.False(large["trainer"]!["same_domain_use_skip"]!.GetValue<bool>());
+        // The CPU profile stays a laptop run: small images and at most 512 steps per trial.
         Assert.True(small["data"]!["image_size"]!.GetValue<long>() <= 48);
-        Assert.True(small["data"]!["train_samples"]!.GetValue<long>() <= 64);
+        var steps = small["data"]!["train_samples"]!.GetValue<long>() / small["data"]!["batch_size"]!.GetValue<long>() * small["trainer"]!["epochs"]!.GetValue<long>();
+        Assert.InRange(steps, 1, 512);
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using SweepCluster.Torch.Optim;
 
 namespace SweepCluster.Torch.Tests;
 
+/// <summary>Resident memory is per process: these run alone, after the parallel tests, so others' allocations do not count.</summary>
 [Trait("Category", "Slow")]
+[Collection(nameof(MemoryTests))]
 public sealed class MemoryTests
 {
     [Fact]
@@ -76,4 +78,10 @@ public sealed class MemoryTests
         process.Refresh();
         return process.WorkingSet64;
     }
+}
+
+/// <summary>Runs <see cref="MemoryTests"/> with nothing else in parallel.</summary>
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class MemoryTestsCollection
+{
 }
