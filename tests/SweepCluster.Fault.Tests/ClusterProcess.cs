@@ -15,14 +15,18 @@ public sealed class ClusterProcess : IDisposable
     private readonly Queue<string> _tail = new();
     private readonly Lock _gate = new();
 
-    private ClusterProcess(string name, Process process, StreamWriter log)
+    private ClusterProcess(string name, Process process, StreamWriter log, string logPath)
     {
         Name = name;
+        LogPath = logPath;
         _process = process;
         _log = log;
     }
 
     public string Name { get; }
+
+    /// <summary>Everything the process wrote, standard output and error interleaved by line.</summary>
+    public string LogPath { get; }
 
     public int Id => _process.Id;
 
@@ -53,7 +57,7 @@ public sealed class ClusterProcess : IDisposable
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info };
-        var started = new ClusterProcess(name, process, log);
+        var started = new ClusterProcess(name, process, log, logPath);
         process.OutputDataReceived += (_, e) => started.Append(e.Data);
         process.ErrorDataReceived += (_, e) => started.Append(e.Data);
         process.Start();
@@ -98,6 +102,13 @@ public sealed class ClusterProcess : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>The whole log so far.</summary>
+    public string ReadLog()
+    {
+        using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd();
     }
 
     /// <summary>The last lines the process wrote.</summary>
