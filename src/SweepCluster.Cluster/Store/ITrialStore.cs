@@ -45,9 +45,12 @@ public interface ITrialStore : IAsyncDisposable
     Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Passes every pending trial to <paramref name="plan"/> and applies the result atomically:
-    /// each lease in the plan must be a transition of a trial that was passed in; the others get
-    /// their pending reasons. Returns the leased trials as written.
+    /// Passes pending trials to <paramref name="plan"/> and applies the result atomically: each
+    /// lease in the plan must be a transition of a trial that was passed in; the others get their
+    /// pending reasons. Returns the leased trials as written. A store may first pass only the head
+    /// of the queue (in queue order) and must then pass every pending trial when the plan leased
+    /// none of the head, so a trial further down that fits is still found; the plan must therefore
+    /// be a pure function of its input (it may run twice).
     /// </summary>
     Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken);
 

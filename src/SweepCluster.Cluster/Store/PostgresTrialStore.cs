@@ -37,6 +37,13 @@ public sealed partial class PostgresTrialStore : ITrialStore
     // Any constant shared by every SweepCluster process: serialises concurrent migrations of one database.
     private const long MigrationLockKey = 0x5357_4545_5043_4c31;
 
+    /// <summary>
+    /// How many pending trials, from the head of the queue, a claim offers its plan first; the whole
+    /// queue is offered only when none of these could be placed. Pending reasons of trials beyond
+    /// the window are refreshed by such full claims only.
+    /// </summary>
+    private const int ClaimWindow = 64;
+
     private static readonly ResiliencePropertyKey<long> StartedAtKey = new("sweepcluster.store.started");
 
     private readonly NpgsqlDataSource _dataSource;
@@ -154,15 +161,27 @@ public sealed partial class PostgresTrialStore : ITrialStore
         return WriteAsync<IReadOnlyList<TrialSnapshot>>(async (connection, transaction) =>
         {
             // SKIP LOCKED: trials another claimer is deciding on right now are not offered here, and this
-            // claim does not wait for that one to finish.
-            var ids = await ReadIdsAsync(connection, transaction,
-                "SELECT t.id FROM trials t WHERE t.state = 'pending' FOR UPDATE OF t SKIP LOCKED", cancellationToken);
-            var pending = ids.Count == 0
-                ? []
-                : (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.id = ANY(@ids) {QueueOrder}", cancellationToken, ("@ids", ids.ToArray())))
-                    .Select(t => t.Snapshot)
-                    .ToList();
+            // claim does not wait for that one to finish. The head of the queue first (see ClaimWindow):
+            // locking every pending row would make concurrent claims skip all of them and come back empty.
+            async Task<List<TrialSnapshot>> LockPendingAsync(string limit)
+            {
+                var ids = await ReadIdsAsync(connection, transaction,
+                    $"SELECT t.id FROM trials t WHERE t.state = 'pending' {QueueOrder} {limit} FOR UPDATE OF t SKIP LOCKED", cancellationToken);
+                return ids.Count == 0
+                    ? []
+                    : (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.id = ANY(@ids) {QueueOrder}", cancellationToken, ("@ids", ids.ToArray())))
+                        .Select(t => t.Snapshot)
+                        .ToList();
+            }
+
+            var pending = await LockPendingAsync($"LIMIT {ClaimWindow}");
             var decided = plan(pending);
+            if (decided.Leases.Count == 0 && pending.Count == ClaimWindow)
+            {
+                pending = await LockPendingAsync(string.Empty);
+                decided = plan(pending);
+            }
+
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
             var now = Now();
             var leased = new List<TrialSnapshot>();

@@ -21,6 +21,13 @@ public sealed partial class SqliteTrialStore : ITrialStore
 {
     private const string Dialect = "Sqlite";
 
+    /// <summary>
+    /// How many pending trials, from the head of the queue, a claim offers its plan first; the whole
+    /// queue is offered only when none of these could be placed. Pending reasons of trials beyond
+    /// the window are refreshed by such full claims only.
+    /// </summary>
+    private const int ClaimWindow = 64;
+
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -157,10 +164,20 @@ public sealed partial class SqliteTrialStore : ITrialStore
         ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync<IReadOnlyList<TrialSnapshot>>(async (connection, transaction) =>
         {
-            var pending = (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder}", cancellationToken))
-                .Select(t => t.Snapshot)
-                .ToList();
+            // The head of the queue first (see ClaimWindow): reading every pending row made each claim cost O(queue).
+            async Task<List<TrialSnapshot>> ReadPendingAsync(string limit) =>
+                (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {limit}", cancellationToken))
+                    .Select(t => t.Snapshot)
+                    .ToList();
+
+            var pending = await ReadPendingAsync($"LIMIT {ClaimWindow}");
             var decided = plan(pending);
+            if (decided.Leases.Count == 0 && pending.Count == ClaimWindow)
+            {
+                pending = await ReadPendingAsync(string.Empty);
+                decided = plan(pending);
+            }
+
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
             var now = Now();
             var leased = new List<TrialSnapshot>();
