@@ -123,8 +123,8 @@ public sealed class SiloTrafficRecorder : DelegatingHandler
 
     private static async Task<int> CountAttemptsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        // Bytes, not the stream: disposing the buffered stream would leave the client nothing to read.
+        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
         return document.RootElement.TryGetProperty("attempts", out var attempts) && attempts.ValueKind == JsonValueKind.Array
             ? attempts.GetArrayLength()
             : 0;
