@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SweepCluster.Cli.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class TrialCommandsTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private readonly TempDirectory _temp = new();
+
+    [Fact]
+    public async Task Train_for_a_few_steps_prints_an_epoch_table_and_a_summary_and_writes_its_files()
+    {
+        var config = Path.Combine(CliPaths.Sweeps, "trials", "original.yaml");
+        var output = Path.Combine(_temp.Path, "out");
+
+        var result = await CliProcess.RunAsync(_temp.Path, Timeout, "train", "--config", config, "--steps", "6", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.Transcript);
+        Assert.Contains($"training original (C2c, Shared, cross UseSourceSkip); output in {output}", result.Output, StringComparison.Ordinal);
+        var lines = result.Output.Split('\n');
+        var header = Array.FindIndex(lines, l => Regex.IsMatch(l, @"^\s*epoch\s+content\s+recon\s+cross\s"));
+        Assert.True(header >= 0, result.Transcript);
+        Assert.Matches(@"^\s+1\s", lines[header + 1]);
+
+        var summary = Array.FindIndex(lines, l => l.Trim() == "summary");
+        Assert.True(summary > header, result.Transcript);
+        var printed = lines.Skip(summary + 1)
+            .Select(l => Regex.Match(l, @"^\s+(\w+)\s+(\S+)$"))
+            .Where(m => m.Success)
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(6, printed["steps"]);
+        Assert.True(printed.ContainsKey("psnr_cross"), result.Transcript);
+
+        foreach (var file in new[] { "metrics.jsonl", "checkpoint.pt", "summary.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), $"{file} missing in {output}");
+        }
+
+        Assert.True(new FileInfo(Path.Combine(output, "checkpoint.pt")).Length > 0);
+        using var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "summary.json")));
+        var scalars = written.RootElement.GetProperty("scalars");
+        Assert.Equal(6, scalars.GetProperty("steps").GetDouble());
+        // The printed summary is the written one (G5 rounding).
+        var psnr = scalars.GetProperty("psnr_cross").GetDouble();
+        Assert.Equal(psnr, printed["psnr_cross"], Math.Abs(psnr) * 1e-4);
+        var stepsSeen = File.ReadLines(Path.Combine(output, "metrics.jsonl"))
+            .Select(l => JsonSerializer.Deserialize<JsonElement>(l))
+            .Where(e => e.GetProperty("kind").GetString() == "step")
+            .Select(e => e.GetProperty("step").GetInt64())
+            .Distinct()
+            .Order()
+            .ToList();
+        Assert.Equal([1L, 2, 3, 4, 5, 6], stepsSeen);
+    }
+
+    [Fact]
+    public async Task Diagnose_watches_the_asked_steps_and_prints_its_checks()
+    {
+        var config = Path.Combine(CliPaths.Sweeps, "trials", "no_skip.yaml");
+
+        var result = await CliProcess.RunAsync(_temp.Path, Timeout, "diagnose", "--config", config, "--steps", "3");
+
+        Assert.Contains("config no_skip:", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^shapes: x \[8, 1, 48, 48\]", result.Output);
+        var steps = Regex.Matches(result.Output, @"(?m)^step\s+(\d+):").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.Equal([1, 2, 3], steps);
+        Assert.Contains("What to look for:", result.Output, StringComparison.Ordinal);
+        var checks = Regex.Matches(result.Output, @"(?m)^\s+\[( OK |FAIL)\] (.+)$").ToList();
+        Assert.True(checks.Count >= 4, result.Transcript);
+        Assert.Contains(checks, c => c.Groups[2].Value.StartsWith("cross error must go down", StringComparison.Ordinal));
+        // The exit code says whether every check passed.
+        var failed = checks.Any(c => c.Groups[1].Value == "FAIL");
+        Assert.True(result.ExitCode == (failed ? 3 : 0), result.Transcript);
+    }
+
+    [Fact]
+    public async Task A_config_with_an_unknown_key_is_refused_naming_the_key_and_the_closest_valid_one()
+    {
+        var config = _temp.Write("bad.yaml", """
+            name: bad
+            trainer:
+              epocs: 3
+            """);
+        var output = Path.Combine(_temp.Path, "out");
+
+        var result = await CliProcess.RunAsync(_temp.Path, Timeout, "train", "--config", config, "--steps", "2", "--out", output);
+
+        Assert.True(result.ExitCode != 0, result.Transcript);
+        Assert.Matches(@"trainer\.epocs .*line 3, column 3.*unknown key; did you mean 'epochs'\?", result.Error);
+        Assert.Contains($"1 problem(s) in {config}; nothing was run.", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output), "a refused config still created its output directory");
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
