@@ -2,53 +2,81 @@ using System.Diagnostics;
 using System.Globalization;
 using SweepCluster.Benchmarks;
 
-// One UNet training step (forward, backward, Adam) here and in PyTorch on the same libtorch,
-// same thread count, in alternating rounds; prints each side's median step time and the ratio.
+// Training steps here and in PyTorch on the same libtorch, same thread count, in alternating rounds;
+// prints each side's median step time and the ratio.
+//   --model unet|c2c|all (default all)   --threads N   --rounds N   --steps N
 var threads = ArgInt(args, "--threads", Math.Min(Environment.ProcessorCount, 2));
 var rounds = ArgInt(args, "--rounds", 3);
 var steps = ArgInt(args, "--steps", 20);
+var model = ArgString(args, "--model", "all");
 const int Warmup = 5;
-
 SweepCluster.Torch.Torch.Threads = threads;
-using var ours = new UNetStep();
-for (var i = 0; i < Warmup; i++)
+var invariant = CultureInfo.InvariantCulture;
+
+if (model is "unet" or "all")
 {
-    ours.Step();
+    using var unet = new UNetStep();
+    Compare(
+        "UNet step [32,64,128], 8x1x64x64, GroupNorm, Adam",
+        () => unet.Step(),
+        ["unet_step.py", Str(threads), Str(Warmup), Str(steps)]);
 }
 
-var ourTimes = new List<double>();
-var theirTimes = new List<double>();
-for (var round = 0; round < rounds; round++)
+if (model is "c2c" or "all")
 {
-    for (var i = 0; i < steps; i++)
-    {
-        var start = Stopwatch.GetTimestamp();
-        ours.Step();
-        ourTimes.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
-    }
-
-    theirTimes.AddRange(RunPyTorch(threads, Warmup, steps));
+    // The default trial configuration's size (docs/trial-config.md): image 64, features [32,64,128], latent 256, batch 8.
+    using var c2c = new C2CStep(64, [32, 64, 128], 256, 8);
+    var referenceDirectory = Path.Combine(AppContext.BaseDirectory, "Reference");
+    Compare(
+        "C2C step (default config: 64x64, [32,64,128], latent 256, batch 8; 4 outputs, 5 loss terms, grad norms, clip, Adam)",
+        () => c2c.Step(),
+        ["c2c_step.py", referenceDirectory, Str(threads), Str(Warmup), Str(steps), "64", "32,64,128", "256", "8"]);
 }
 
-var ourMedian = Median(ourTimes);
-var theirMedian = Median(theirTimes);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"UNet step [32,64,128], 8x1x64x64, GroupNorm, Adam; threads={threads}, {rounds} rounds x {steps} steps"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SweepCluster.Torch  median {ourMedian * 1000:F2} ms"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PyTorch (reference) median {theirMedian * 1000:F2} ms"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio (ours / PyTorch) {ourMedian / theirMedian:F3}"));
 return 0;
 
-static IEnumerable<double> RunPyTorch(int threads, int warmup, int steps)
+void Compare(string title, Action ourStep, string[] python)
+{
+    for (var i = 0; i < Warmup; i++)
+    {
+        ourStep();
+    }
+
+    var ourTimes = new List<double>();
+    var theirTimes = new List<double>();
+    for (var round = 0; round < rounds; round++)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            ourStep();
+            ourTimes.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        theirTimes.AddRange(RunPyTorch(python));
+    }
+
+    var ours = Median(ourTimes);
+    var theirs = Median(theirTimes);
+    Console.WriteLine(string.Create(invariant, $"{title}; threads={threads}, {rounds} rounds x {steps} steps"));
+    Console.WriteLine(string.Create(invariant, $"  SweepCluster         median {ours * 1000:F2} ms"));
+    Console.WriteLine(string.Create(invariant, $"  PyTorch (reference)  median {theirs * 1000:F2} ms"));
+    Console.WriteLine(string.Create(invariant, $"  ratio (ours / PyTorch) {ours / theirs:F3}"));
+}
+
+static IEnumerable<double> RunPyTorch(string[] arguments)
 {
     var start = new ProcessStartInfo("/usr/bin/python3")
     {
         RedirectStandardOutput = true,
         UseShellExecute = false,
     };
-    start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reference", "unet_step.py"));
-    start.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
-    start.ArgumentList.Add(warmup.ToString(CultureInfo.InvariantCulture));
-    start.ArgumentList.Add(steps.ToString(CultureInfo.InvariantCulture));
+    start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reference", arguments[0]));
+    foreach (var argument in arguments.Skip(1))
+    {
+        start.ArgumentList.Add(argument);
+    }
+
     using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
     var output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
@@ -66,8 +94,16 @@ static double Median(List<double> values)
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
+static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
 static int ArgInt(string[] args, string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static string ArgString(string[] args, string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
 }
