@@ -185,8 +185,8 @@ public static class TrialRunner
             tiles.Add(PanelTile.Image("b from a", First("x_b_from_a"), h, w));
             if (hasClean)
             {
-                tiles.Add(PanelTile.Error("err a<-b", First("x_a_from_b"), First("clean_a"), h, w));
-                tiles.Add(PanelTile.Error("err b<-a", First("x_b_from_a"), First("clean_b"), h, w));
+                tiles.Add(PanelTile.Error("err a from b", First("x_a_from_b"), First("clean_a"), h, w));
+                tiles.Add(PanelTile.Error("err b from a", First("x_b_from_a"), First("clean_b"), h, w));
             }
 
             var name = string.Create(CultureInfo.InvariantCulture, $"panel_{i}.png");
