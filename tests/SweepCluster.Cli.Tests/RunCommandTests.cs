@@ -98,6 +98,21 @@ public sealed class RunCommandTests : IDisposable
         Assert.All(plots, plot => Assert.Equal(2, Regex.Matches(plot, "<polyline").Count));
     }
 
+    [Fact]
+    public async Task A_sweep_without_a_question_runs()
+    {
+        // The question is optional in a sweep file; the run must not depend on it.
+        var sweep = _temp.Write("minimal.yaml", TinySweeps.Minimal);
+        var state = Path.Combine(_temp.Path, "state");
+
+        var result = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(90), "run", sweep, "--state", state, "--cpu-slots", "1", "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.Transcript);
+        using var matrix = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "reports", "minimal", "matrix.json")));
+        var row = Assert.Single(matrix.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal("complete", row.GetProperty("state").GetString());
+    }
+
     private static double SummaryScalar(string state, string trialId, string name)
     {
         var path = Path.Combine(state, "attempts", trialId, "attempt-1", "summary.json");

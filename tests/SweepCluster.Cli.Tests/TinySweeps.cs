@@ -33,6 +33,21 @@ internal static class TinySweeps
             overrides: {device: cpu}
         """;
 
+    /// <summary>The least a sweep file needs (no question, no description, no profiles): one trial of two short epochs.</summary>
+    public const string Minimal = """
+        name: minimal
+        base:
+          device: cpu
+          threads: 1
+          data: {image_size: 16, train_samples: 16, val_samples: 4, batch_size: 8}
+          model:
+            encoder: {features: [4, 8], latent_channels: 8}
+            decoder_a: {features: [8, 4], latent_channels: 8}
+            decoder_b: {features: [8, 4], latent_channels: 8}
+          trainer: {epochs: 2}
+          evaluation: {panels: 1, trend_epochs: 2}
+        """;
+
     /// <summary>
     /// Three rows, one seed, <paramref name="epochs"/> epochs of <paramref name="stepsPerEpoch"/> steps with a
     /// checkpoint after each (40 steps take about 0.8 s on an idle core); the last row trains two epochs only, as
