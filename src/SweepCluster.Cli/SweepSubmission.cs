@@ -19,18 +19,20 @@ internal static class SweepSubmission
     public static SubmitSweepRequest Build(SweepSpec spec, SweepExpansion expansion)
     {
         var text = File.ReadAllText(spec.File);
+        var metric = spec.Objective?.Metric ?? "psnr_cross";
+        var goal = spec.Objective?.Goal switch
+        {
+            Sweeps.ObjectiveGoal.Minimize => Cluster.ObjectiveGoal.Minimize,
+            _ => Cluster.ObjectiveGoal.Maximize,
+        };
         var sweep = new SweepDefinitionDto
         {
             Id = SweepId(spec, expansion.Profile),
             Name = spec.Name,
             Description = spec.Description ?? string.Empty,
-            Question = spec.Question ?? string.Empty,
-            ObjectiveMetric = spec.Objective?.Metric ?? "psnr_cross",
-            ObjectiveGoal = spec.Objective?.Goal switch
-            {
-                Sweeps.ObjectiveGoal.Minimize => Cluster.ObjectiveGoal.Minimize,
-                _ => Cluster.ObjectiveGoal.Maximize,
-            },
+            Question = string.IsNullOrWhiteSpace(spec.Question) ? ObjectiveQuestion(metric, goal) : spec.Question,
+            ObjectiveMetric = metric,
+            ObjectiveGoal = goal,
             SweepText = text,
         };
         var trials = expansion.Trials.Select(t => (TrialDefinitionDto?)new TrialDefinitionDto
@@ -53,4 +55,11 @@ internal static class SweepSubmission
 
     /// <summary>A short digest of the file, shown so a user can tell two runs of an edited file apart.</summary>
     public static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+
+    /// <summary>
+    /// The question of a sweep file that asks none (it is optional there, but the coordinator requires one):
+    /// the sweep's own objective, phrased as a question.
+    /// </summary>
+    private static string ObjectiveQuestion(string metric, Cluster.ObjectiveGoal goal) =>
+        $"Which configuration {(goal == Cluster.ObjectiveGoal.Minimize ? "minimizes" : "maximizes")} {metric}?";
 }
