@@ -146,7 +146,7 @@ internal sealed class AttemptRunner
                 activity?.SetStatus(exitCode == 0 ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             }
 
-            await FlushAsync(token);
+            await FlushAsync(token, mustDeliver: true);
             await FinishAsync(exitCode, token);
         }
         catch (CoordinatorRequestException exception) when (exception.IsConflict)
@@ -249,6 +249,7 @@ internal sealed class AttemptRunner
                 }
 
                 _buffer.Add(new MetricPointReport(m.Step, m.Name, m.Value, m.Epoch, m.Kind));
+                SiloTelemetry.Observe(_options.SiloId, Assignment.Slots, m.Name, m.Value);
                 if (m.Name.StartsWith("loss.", StringComparison.Ordinal))
                 {
                     lock (_gate)
@@ -279,21 +280,56 @@ internal sealed class AttemptRunner
         }
     }
 
-    private async Task FlushAsync(CancellationToken token)
+    /// <summary>
+    /// Sends the buffered points. A batch that cannot be delivered goes back to the front of the buffer and is
+    /// sent again with the next flush (writes are idempotent). With <paramref name="mustDeliver"/> (before the
+    /// attempt completes) it is retried until delivered, the attempt is no longer ours, or the silo stops.
+    /// </summary>
+    private async Task FlushAsync(CancellationToken token, bool mustDeliver = false)
     {
-        if (_buffer.Count == 0)
+        if (_buffer.Count == 0 || _released)
         {
+            _buffer.Clear();
             return;
         }
 
         var batch = _buffer.ToList();
         _buffer.Clear();
-        if (_released)
+        if (mustDeliver)
         {
+            await DeliverAsync(() => _client.ReportMetricsAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, batch, token), $"{batch.Count} metric point(s)", token);
             return;
         }
 
-        await ReportAsync(() => _client.ReportMetricsAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, batch, token), $"{batch.Count} metric point(s)");
+        if (!await ReportAsync(() => _client.ReportMetricsAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, batch, token), $"{batch.Count} metric point(s)"))
+        {
+            _buffer.InsertRange(0, batch);
+        }
+    }
+
+    /// <summary>
+    /// Sends a report the attempt cannot end without (its last points, its completion or failure), retrying transient
+    /// errors with a growing pause: a coordinator restart or a network cut must not lose them. A conflict (the attempt
+    /// is no longer ours) and cancellation (the silo stops) propagate.
+    /// </summary>
+    private async Task DeliverAsync(Func<Task> send, string what, CancellationToken token)
+    {
+        var pause = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await send();
+                return;
+            }
+            catch (Exception exception) when (exception is HttpRequestException || exception is CoordinatorRequestException { IsConflict: false })
+            {
+                Log($"could not report {what} yet ({exception.Message}); retrying in {pause.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(pause, _time, token);
+            pause = TimeSpan.FromSeconds(Math.Min(pause.TotalSeconds * 2, 10));
+        }
     }
 
     private async Task UploadAsync(string directory, string path, string kind, string? name, CancellationToken token)
@@ -318,11 +354,13 @@ internal sealed class AttemptRunner
     }
 
     /// <summary>Sends a report; a conflict (no longer ours) and cancellation propagate, other errors are logged and the attempt goes on.</summary>
-    private async Task ReportAsync(Func<Task> report, string what)
+    /// <returns>Whether the report was delivered.</returns>
+    private async Task<bool> ReportAsync(Func<Task> report, string what)
     {
         try
         {
             await report();
+            return true;
         }
         catch (CoordinatorRequestException exception) when (!exception.IsConflict)
         {
@@ -332,6 +370,8 @@ internal sealed class AttemptRunner
         {
             Log($"could not report {what}: {exception.Message}");
         }
+
+        return false;
     }
 
     private async Task FinishAsync(int exitCode, CancellationToken token)
@@ -351,7 +391,7 @@ internal sealed class AttemptRunner
 
         if (exitCode == 0 && _summaryJson is not null)
         {
-            await _client.CompleteAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, _summaryJson, token);
+            await DeliverAsync(() => _client.CompleteAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, _summaryJson, token), "the completion", token);
             Result = AttemptResult.Succeeded;
             Log("succeeded");
             return;
@@ -369,7 +409,7 @@ internal sealed class AttemptRunner
                 ? $"the trial process was killed by signal {exitCode - 128} (exit code {exitCode})"
                 : $"the trial process exited with code {exitCode}";
         var message = tail.Length > 0 ? $"{why}; last standard error:\n{tail}" : why;
-        await _client.FailAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, message, token);
+        await DeliverAsync(() => _client.FailAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, message, token), "the failure", token);
         Result = AttemptResult.Failed;
         Log(why);
     }

@@ -22,6 +22,12 @@ public static class TrialRunner
     public const string MetricsFileName = "metrics.jsonl";
     public const string SummaryFileName = "summary.json";
 
+    /// <summary>Seconds one training step took (wall clock).</summary>
+    public const string TimeStepMetric = "time.step_s";
+
+    /// <summary>Bytes this attempt's process has allocated on its GPU (CUDA only).</summary>
+    public const string GpuMemoryMetric = "gpu.memory_allocated_bytes";
+
     /// <summary>Runs the trial and returns its summary (also sent as the last event).</summary>
     /// <param name="resumeCheckpoint">A checkpoint of the same configuration to continue from, or null to start fresh.</param>
     /// <param name="maxSteps">Stop once this many global steps have run (checkpointing and summarising there); null for all.</param>
@@ -80,10 +86,20 @@ public static class TrialRunner
         while (!trainer.IsFinished && (maxSteps is null || trainer.GlobalStep < maxSteps))
         {
             ct.ThrowIfCancellationRequested();
+            var stepStarted = clock.Elapsed;
             var result = trainer.RunNextStep();
+            var stepSeconds = (clock.Elapsed - stepStarted).TotalSeconds;
             foreach (var (name, value) in result.Metrics)
             {
                 Metric(result.Step, result.Epoch, name, value, MetricKind.Step);
+            }
+
+            // Wall-clock facts of the step, outside the trainer's deterministic metrics: the silo turns them into
+            // the step-duration histogram and the GPU memory gauge.
+            Metric(result.Step, result.Epoch, TimeStepMetric, stepSeconds, MetricKind.Step);
+            if (trainer.Device.Type == Torch.DeviceType.Cuda)
+            {
+                Metric(result.Step, result.Epoch, GpuMemoryMetric, Torch.Torch.GetCudaDevice(trainer.Device.Index).AllocatedMemory, MetricKind.Step);
             }
 
             var perStep = clock.Elapsed.TotalSeconds / (result.Step - startStep);
