@@ -136,6 +136,29 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fitting_trial_behind_a_long_head_of_unplaceable_ones_is_still_found()
+    {
+        // The store offers the head of the queue first; when the plan places none of it, the whole queue.
+        var trials = Enumerable.Range(0, 100).Select(i => TestData.Trial($"t{i:D3}", order: i)).ToList();
+        await Store.SubmitSweepAsync(TestData.Sweep(), trials, "queued", None);
+        var offers = new List<int>();
+
+        var leased = await Store.ClaimAsync(pending =>
+        {
+            offers.Add(pending.Count);
+            var fitting = pending.FirstOrDefault(t => t.Id == "t099");
+            return fitting is null
+                ? new ClaimPlan([], new Dictionary<string, string>())
+                : new ClaimPlan([TrialLifecycle.Lease(fitting, "silo-a", ["cpu0"], Clock.GetUtcNow(), Ttl).Value], new Dictionary<string, string>());
+        }, None);
+
+        Assert.Equal("t099", Assert.Single(leased).Id);
+        Assert.Equal(100, offers[^1]);
+        Assert.True(offers[0] < 100, $"the first offer held {offers[0]} trials; expected only the head of the queue");
+        Assert.Equal(TrialState.Leased, (await Store.GetTrialAsync("t099", None))!.Snapshot.State);
+    }
+
+    [Fact]
     public async Task Parallel_claimers_never_receive_the_same_trial()
     {
         const int TrialCount = 60;
