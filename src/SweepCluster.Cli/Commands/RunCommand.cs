@@ -38,7 +38,7 @@ internal static class RunCommand
                 return Task.FromResult(0);
             }
 
-            return RunAsync(sweep.Spec, sweep.Expansion, Path.GetFullPath(result.GetValue(state)!), result.GetValue(slots), result.GetValue(threads), cancellationToken);
+            return RunReportingErrorsAsync(sweep.Spec, sweep.Expansion, Path.GetFullPath(result.GetValue(state)!), result.GetValue(slots), result.GetValue(threads), cancellationToken);
         });
         return command;
     }
@@ -65,6 +65,20 @@ internal static class RunCommand
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{expansion.Trials.Count} trials ({expansion.Skipped} combinations skipped by conditions); nothing was run."));
+    }
+
+    private static async Task<int> RunReportingErrorsAsync(SweepSpec spec, SweepExpansion expansion, string stateDirectory, int? cpuSlots, int? threads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(spec, expansion, stateDirectory, cpuSlots, threads, cancellationToken);
+        }
+        catch (CoordinatorException e)
+        {
+            // A refusal is the user's to read, not a stack trace.
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
     }
 
     private static async Task<int> RunAsync(SweepSpec spec, SweepExpansion expansion, string stateDirectory, int? cpuSlots, int? threads, CancellationToken cancellationToken)

@@ -96,7 +96,16 @@ internal static class TrialCommands
             }
 
             var events = new JsonLinesTrialEvents(Console.Out);
-            await TrialRunner.RunAsync(trial, result.GetValue(output)!, result.GetValue(resume), events, maxSteps: null, ct);
+            var watched = ParentWatch.Start(ct);
+            try
+            {
+                await TrialRunner.RunAsync(trial, result.GetValue(output)!, result.GetValue(resume), events, maxSteps: null, watched);
+            }
+            catch (OperationCanceledException) when (watched.IsCancellationRequested)
+            {
+                return 143;
+            }
+
             return 0;
         });
         return command;
