@@ -35,6 +35,8 @@ public static class LatestAttemptMetrics
     /// Differences between a trial's latest-attempt metrics and a reference run of the same
     /// configuration: (step, name) keys missing on either side, and values further apart than
     /// <paramref name="tolerance"/> (relative to the larger magnitude, absolute below 1). Empty when they agree.
+    /// Wall-clock measurements (<c>time.*</c>, <c>gpu.*</c>) must be present but are not deterministic, so their
+    /// values are not compared.
     /// </summary>
     public static IReadOnlyList<string> Compare(
         IReadOnlyDictionary<(long Step, string Name), MetricPointRecord> actual,
@@ -61,6 +63,11 @@ public static class LatestAttemptMetrics
                 continue;
             }
 
+            if (IsWallClock(key.Name))
+            {
+                continue;
+            }
+
             var a = got.Value;
             var b = expected.Value;
             var same = (double.IsNaN(a) && double.IsNaN(b)) || a.Equals(b)
@@ -73,4 +80,7 @@ public static class LatestAttemptMetrics
 
         return differences;
     }
+
+    private static bool IsWallClock(string name) =>
+        name.StartsWith("time.", StringComparison.Ordinal) || name.StartsWith("gpu.", StringComparison.Ordinal);
 }
