@@ -196,14 +196,16 @@ public sealed partial class PostgresTrialStore : ITrialStore
                 leased.Add(change.Next);
             }
 
-            foreach (var (trialId, reason) in decided.PendingReasons)
+            // Only rewrite reasons that changed (a silo polling every few seconds should not rewrite every pending
+            // row), and all of them in one statement: one round trip per claim, not one per trial.
+            var changed = decided.PendingReasons
+                .Where(p => byId.TryGetValue(p.Key, out var trial) && !string.Equals(trial.PendingReason, p.Value, StringComparison.Ordinal))
+                .ToList();
+            if (changed.Count > 0)
             {
-                // Only rewrite reasons that changed: a silo polling every few seconds should not rewrite every pending row.
-                if (byId.TryGetValue(trialId, out var trial) && !string.Equals(trial.PendingReason, reason, StringComparison.Ordinal))
-                {
-                    await ExecuteAsync(connection, transaction, "UPDATE trials SET pending_reason = @reason WHERE id = @id AND state = 'pending'",
-                        cancellationToken, ("@reason", reason), ("@id", trialId));
-                }
+                await ExecuteAsync(connection, transaction,
+                    "UPDATE trials SET pending_reason = v.reason FROM unnest(@ids, @reasons) AS v(id, reason) WHERE trials.id = v.id AND trials.state = 'pending'",
+                    cancellationToken, ("@ids", changed.Select(p => p.Key).ToArray()), ("@reasons", changed.Select(p => p.Value).ToArray()));
             }
 
             return leased;
