@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace SweepCluster.Cluster.Tests;
+namespace SweepCluster.Testing;
 
 /// <summary>
-/// A real PostgreSQL server on loopback for the tests: <c>initdb</c> into a temporary directory,
+/// A real PostgreSQL server on loopback for the tests and benchmarks: <c>initdb</c> into a temporary directory,
 /// <c>pg_ctl start</c> on a free port with its socket in that directory, stopped by PID.
 /// </summary>
 /// <remarks>
@@ -68,6 +68,30 @@ public sealed class PostgresServer : IAsyncDisposable
         var options = $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         IsRunning = true;
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
+                await connection.OpenAsync();
+                return;
+            }
+            catch (NpgsqlException) when (deadline.Elapsed < StartTimeout)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>pg_ctl restart -m fast</c>: every client connection is cut, the server comes back on the
+    /// same port and data directory, and this waits until it accepts connections again.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        var options = $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+        await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options, "-m", "fast", "-w", "-t", "60", "restart"]);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
