@@ -1,9 +1,12 @@
-namespace SweepCluster.Torch.Tests;
+using SweepCluster.Torch;
+using Xunit;
 
-internal static class TensorAssert
+namespace SweepCluster.Testing;
+
+public static class TensorAssert
 {
     /// <summary>Asserts equal shapes and |a - b| &lt;= atol + rtol * |b| elementwise, naming the worst element.</summary>
-    internal static void Close(Tensor expected, Tensor actual, double rtol, double atol, string what)
+    public static void Close(Tensor expected, Tensor actual, double rtol, double atol, string what)
     {
         Assert.True(
             expected.Shape.AsSpan().SequenceEqual(actual.Shape),
