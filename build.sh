@@ -100,12 +100,32 @@ run_tests() {
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
   done
   local skipped=$((total - passed - failed))
+  if [[ $failed -gt 0 ]]; then
+    failed_tests "$results"
+  fi
   if [[ $status -ne 0 && $failed -eq 0 ]]; then
     # The runner failed without a failing test (a crashed test host, a build error): count it.
     failed=1
   fi
   echo "$passed passed, $failed failed, $skipped skipped"
   [[ $failed -eq 0 ]]
+}
+
+# Each failed test's name, message and the top of its stack, from the trx files (CI shows only the log's tail).
+failed_tests() {
+  /usr/bin/python3 - "$1" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") != "Failed":
+            continue
+        message = result.findtext(".//t:ErrorInfo/t:Message", "", ns).strip().splitlines()
+        stack = result.findtext(".//t:ErrorInfo/t:StackTrace", "", ns).strip().splitlines()
+        print(f"FAILED {result.get('testName')}")
+        for line in message[:30] + stack[:8]:
+            print(f"    {line}")
+PY
 }
 
 bench() {

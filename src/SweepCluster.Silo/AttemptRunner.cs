@@ -267,7 +267,12 @@ internal sealed class AttemptRunner
             case CheckpointEvent c:
                 // Points up to the checkpoint go first, so a resumed attempt never lacks them.
                 await FlushAsync(token);
-                await UploadAsync(directory, c.Path, "checkpoint", null, token);
+                if (await UploadAsync(directory, c.Path, "checkpoint", null, token))
+                {
+                    // From here a new attempt of this trial resumes at this point, whatever happens to this one.
+                    Log(c.Step is { } step ? $"checkpoint of step {step} stored" : "checkpoint stored");
+                }
+
                 break;
             case ArtifactEvent a:
                 await UploadAsync(directory, a.Path, a.Kind, a.Name, token);
@@ -332,11 +337,12 @@ internal sealed class AttemptRunner
         }
     }
 
-    private async Task UploadAsync(string directory, string path, string kind, string? name, CancellationToken token)
+    /// <returns>Whether the coordinator stored the file.</returns>
+    private async Task<bool> UploadAsync(string directory, string path, string kind, string? name, CancellationToken token)
     {
         if (_released)
         {
-            return;
+            return false;
         }
 
         // Only files inside the attempt directory are uploaded, whatever the child names.
@@ -345,11 +351,11 @@ internal sealed class AttemptRunner
         if (!full.StartsWith(root, StringComparison.Ordinal) || !File.Exists(full))
         {
             Log($"ignored {kind} {path}: not a file inside the attempt directory");
-            return;
+            return false;
         }
 
         var content = await File.ReadAllBytesAsync(full, token);
-        await ReportAsync(() => _client.UploadArtifactAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, kind, name ?? Path.GetFileName(full), content, token),
+        return await ReportAsync(() => _client.UploadArtifactAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, kind, name ?? Path.GetFileName(full), content, token),
             $"{kind} {Path.GetFileName(full)}");
     }
 

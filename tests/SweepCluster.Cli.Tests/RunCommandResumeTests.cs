@@ -71,27 +71,32 @@ public sealed class RunCommandResumeTests : IDisposable
         CliProcess.Start(_temp.Path, "run", _sweep, "--state", _state, "--cpu-slots", "1", "--threads", "1");
 
     /// <summary>
-    /// Waits until one trial has succeeded and the next is past its second epoch (so a checkpoint of epoch 2 exists).
-    /// The CLI prints progress every 2 s; an epoch of 50 steps takes about 0.8 s on an idle core, so the trial is
-    /// still well short of its end when the line arrives.
+    /// Waits until one trial has succeeded and the coordinator has stored the next one's first checkpoint (the silo
+    /// log says so), watching every 20 ms rather than the 2 s progress line: the signal then arrives with most of
+    /// the trial's ten epochs still to run, however fast or loaded the machine.
     /// </summary>
     private async Task<Interrupted> RunUntilSecondTrialIsUnderWayAsync(CliProcess run)
     {
-        var progress = new Regex($@"\] 1/3 done.*\| cpu0 (\S+) epoch (\d+)/{Epochs} ");
-        var line = await run.WaitForLineAsync(
-            l => progress.Match(l) is { Success: true } m && int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) >= 3,
-            UntilInterrupt,
-            "showing one trial done and the next at epoch 3 or later");
-        var name = progress.Match(line).Groups[1].Value;
+        var deadline = DateTime.UtcNow + UntilInterrupt;
+        var log = Path.Combine(_state, "silo.log");
+        while (true)
+        {
+            var attempts = Attempts(whileRunning: true);
+            var succeeded = attempts.Where(a => a.HasSummary).ToList();
+            var running = attempts.Where(a => !a.HasSummary).ToList();
+            if (succeeded.Count == 1 && running.Count == 1 && File.Exists(log)
+                && File.ReadAllText(log).Contains($"trial {running[0].TrialId} attempt 1: checkpoint of step", StringComparison.Ordinal))
+            {
+                Assert.Equal(1, succeeded[0].Number);
+                Assert.Equal(1, running[0].Number);
+                Assert.NotEqual("third", running[0].ConfigName);
+                return new Interrupted(succeeded[0].TrialId, running[0].TrialId);
+            }
 
-        var attempts = Attempts();
-        var succeeded = Assert.Single(attempts, a => a.HasSummary);
-        var running = Assert.Single(attempts, a => !a.HasSummary);
-        Assert.Equal(name, running.ConfigName);
-        Assert.Equal(1, succeeded.Number);
-        Assert.Equal(1, running.Number);
-        Assert.True(File.Exists(Path.Combine(running.Directory, "checkpoint.pt")), $"no checkpoint in {running.Directory}");
-        return new Interrupted(succeeded.TrialId, running.TrialId);
+            Assert.True(succeeded.Count <= 1, $"two trials finished before the second one's checkpoint was stored\n{run.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"no trial done and the next one's checkpoint stored within {UntilInterrupt}\n{run.Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
     }
 
     private async Task RerunAndCheckResumeAsync(Interrupted interrupted)
@@ -129,19 +134,35 @@ public sealed class RunCommandResumeTests : IDisposable
         Assert.All(rows, r => Assert.Equal(1, r.GetProperty("psnr_cross").GetProperty("n").GetInt32()));
     }
 
-    private List<AttemptOnDisk> Attempts()
+    /// <param name="whileRunning">The run is live: skip an attempt whose directory is still being set up.</param>
+    private List<AttemptOnDisk> Attempts(bool whileRunning = false)
     {
         var root = Path.Combine(_state, "attempts");
         var attempts = new List<AttemptOnDisk>();
+        if (whileRunning && !Directory.Exists(root))
+        {
+            return attempts;
+        }
+
         foreach (var trial in Directory.GetDirectories(root))
         {
             foreach (var directory in Directory.GetDirectories(trial, "attempt-*"))
             {
-                using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "config.json")));
+                JsonDocument config;
+                try
+                {
+                    config = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "config.json")));
+                }
+                catch (Exception e) when (whileRunning && e is IOException or JsonException)
+                {
+                    continue;
+                }
+
+                using var document = config;
                 attempts.Add(new AttemptOnDisk(
                     Path.GetFileName(trial),
                     int.Parse(Path.GetFileName(directory)["attempt-".Length..], CultureInfo.InvariantCulture),
-                    config.RootElement.GetProperty("name").GetString()!,
+                    document.RootElement.GetProperty("name").GetString()!,
                     directory,
                     File.Exists(Path.Combine(directory, "summary.json"))));
             }
