@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Cluster.Placement;
@@ -10,8 +11,11 @@ namespace SweepCluster.Cluster;
 /// metrics and artifacts. The HTTP API and the embedded runner call it.
 /// </summary>
 /// <remarks>
-/// Thread safe: it keeps no state of its own; every decision is taken inside one store transaction
-/// by the pure <see cref="TrialLifecycle"/> and <see cref="TrialPlacer"/>. Every request that names an
+/// Thread safe: every decision is taken inside one store transaction by the pure
+/// <see cref="TrialLifecycle"/> and <see cref="TrialPlacer"/>. The only state kept here is what saves
+/// a claim store round trips without deciding anything: the cluster's silo list (it only words the
+/// reasons of trials no silo could ever take) and when each silo was last marked alive, both at most
+/// <see cref="ClaimCacheInterval"/> old. Every request that names an
 /// attempt is fenced: when the attempt number is not the trial's live attempt, or the silo does not
 /// hold it, the request is refused (<see cref="RefusalKind.StaleAttempt"/>,
 /// <see cref="RefusalKind.NotHolder"/>) and nothing changes. A lease that has run out still belongs
@@ -22,10 +26,15 @@ public sealed class CoordinatorCore
 {
     private const string InitialPendingReason = "submitted; waiting for a silo to ask for work";
 
+    /// <summary>How old the cached silo list and a silo's last claim-time heartbeat may be.</summary>
+    public static readonly TimeSpan ClaimCacheInterval = TimeSpan.FromSeconds(1);
+
     private readonly ITrialStore _store;
     private readonly TimeProvider _time;
     private readonly CoordinatorOptions _options;
     private readonly TrialPlacer _placer;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _touchedAt = new(StringComparer.Ordinal);
+    private volatile ClusterView? _cluster;
 
     public CoordinatorCore(ITrialStore store, TimeProvider time, CoordinatorOptions options)
     {
@@ -75,6 +84,7 @@ public sealed class CoordinatorCore
         }
 
         await _store.UpsertSiloAsync(silo, cancellationToken);
+        _cluster = null;
         return Outcome<SiloInfo>.Accepted(silo);
     }
 
@@ -98,9 +108,15 @@ public sealed class CoordinatorCore
             return Refusal.Invalid($"Silo {siloId} has no slot(s) {string.Join(", ", unknown)}.");
         }
 
-        await _store.TouchSiloAsync(siloId, cancellationToken);
         var now = _time.GetUtcNow();
-        var cluster = (await _store.ListSilosAsync(cancellationToken))
+        if (!_touchedAt.TryGetValue(siloId, out var touched) || now - touched >= ClaimCacheInterval || now < touched)
+        {
+            // Asking for work is a sign of life, but once a second is enough to say so.
+            await _store.TouchSiloAsync(siloId, cancellationToken);
+            _touchedAt[siloId] = now;
+        }
+
+        var cluster = (await SilosAsync(now, cancellationToken))
             .Where(s => string.Equals(s.Silo.Id, siloId, StringComparison.Ordinal) || now - s.LastHeartbeatAt <= _options.SiloTimeout)
             .SelectMany(s => PlacementSlot.Of(s.Silo))
             .ToList();
@@ -131,6 +147,19 @@ public sealed class CoordinatorCore
         }
 
         return Outcome<IReadOnlyList<ClaimedAttempt>>.Accepted(claimed);
+    }
+
+    /// <summary>Every registered silo, from the store at most <see cref="ClaimCacheInterval"/> ago (or since a silo registered).</summary>
+    private async Task<IReadOnlyList<SiloRecord>> SilosAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_cluster is { } view && now - view.ReadAt < ClaimCacheInterval && now >= view.ReadAt)
+        {
+            return view.Silos;
+        }
+
+        var silos = await _store.ListSilosAsync(cancellationToken);
+        _cluster = new ClusterView(now, silos);
+        return silos;
     }
 
     /// <summary>
@@ -331,4 +360,6 @@ public sealed class CoordinatorCore
             return false;
         }
     }
+
+    private sealed record ClusterView(DateTimeOffset ReadAt, IReadOnlyList<SiloRecord> Silos);
 }

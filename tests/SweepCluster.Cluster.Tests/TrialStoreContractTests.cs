@@ -105,7 +105,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         {
             offered = [.. pending.Select(t => t.Id)];
             var lease = TrialLifecycle.Lease(pending[0], "silo-b", ["cpu0"], Clock.GetUtcNow(), Ttl).Value;
-            return new ClaimPlan([lease], new Dictionary<string, string> { ["t3"] = "waiting for a free slot (0 trials ahead)" });
+            return new ClaimPlan([lease], new Dictionary<string, string> { ["t3"] = "waiting for a free slot" });
         }, None);
 
         Assert.Equal(["t2", "t3"], offered);
@@ -115,7 +115,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal("silo-b", t2.Attempt!.SiloId);
         Assert.Equal(["cpu0"], t2.Attempt.SlotIds);
         Assert.Equal(TestData.T0 + Ttl, t2.Attempt.LeaseExpiresAt);
-        Assert.Equal("waiting for a free slot (0 trials ahead)", (await Store.GetTrialAsync("t3", None))!.Snapshot.PendingReason);
+        Assert.Equal("waiting for a free slot", (await Store.GetTrialAsync("t3", None))!.Snapshot.PendingReason);
     }
 
     [Fact]
@@ -193,6 +193,68 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
             var stored = (await Store.GetTrialAsync(claimed.Id, None))!.Snapshot;
             Assert.Equal(claimed.Attempt!.SiloId, stored.Attempt!.SiloId);
             Assert.Single(await Store.ListAttemptsAsync(claimed.Id, None));
+        }
+    }
+
+    [Fact]
+    public async Task A_write_that_throws_part_way_leaves_nothing_behind_while_the_writes_beside_it_commit()
+    {
+        // Many writers at once (the SQLite store commits concurrent writes together): every odd claim writes its
+        // lease and then throws; it must vanish whole, and every even claim beside it must stay.
+        const int TrialCount = 40;
+        await Store.SubmitSweepAsync(TestData.Sweep(), [.. Enumerable.Range(0, TrialCount).Select(i => TestData.Trial($"t{i:D2}", order: i))], "queued", None);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, TrialCount).Select(i => Task.Run(async () =>
+        {
+            // A store may hold back a row another claim has locked (PostgreSQL's SKIP LOCKED): ask again until offered.
+            for (var round = 0; round < 200; round++)
+            {
+                var offered = false;
+                try
+                {
+                    await Store.ClaimAsync(pending =>
+                    {
+                        offered = pending.FirstOrDefault(t => t.Id == $"t{i:D2}") is not null;
+                        if (!offered)
+                        {
+                            return new ClaimPlan([], new Dictionary<string, string>());
+                        }
+
+                        var lease = TrialLifecycle.Lease(pending.Single(t => t.Id == $"t{i:D2}"), $"silo-{i}", ["cpu0"], Clock.GetUtcNow(), Ttl).Value;
+                        return new ClaimPlan(i % 2 == 0 ? [lease] : [lease, lease], new Dictionary<string, string>());
+                    }, None);
+                }
+                catch (InvalidOperationException exception)
+                {
+                    return (Index: i, Error: (Exception?)exception);
+                }
+
+                if (offered)
+                {
+                    return (Index: i, Error: null);
+                }
+
+                await Task.Delay(10);
+            }
+
+            throw new TimeoutException($"trial t{i:D2} was never offered");
+        })));
+
+        foreach (var (index, error) in outcomes)
+        {
+            var trial = (await Store.GetTrialAsync($"t{index:D2}", None))!.Snapshot;
+            if (index % 2 == 0)
+            {
+                Assert.Null(error);
+                Assert.Equal(TrialState.Leased, trial.State);
+                Assert.Equal($"silo-{index}", trial.Attempt!.SiloId);
+            }
+            else
+            {
+                Assert.NotNull(error);
+                Assert.Equal(TrialState.Pending, trial.State);
+                Assert.Empty(await Store.ListAttemptsAsync(trial.Id, None));
+            }
         }
     }
 

@@ -13,6 +13,26 @@ public sealed class CoordinatorApiTests(CoordinatorApiFixture fixture) : IClassF
     private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
+    public async Task A_sweep_listing_gives_each_pending_trial_its_place_in_the_queue()
+    {
+        var user = fixture.User();
+        var silo = fixture.Silo();
+        var (sweepId, label, siloId) = (NewId("sweep"), NewId("label"), NewId("silo"));
+        Assert.Equal(HttpStatusCode.Created, (await user.PostJsonAsync("/api/sweeps", CoordinatorApiFixture.SweepBody(sweepId, label, trials: 4))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await silo.PostJsonAsync("/api/silos/register", CoordinatorApiFixture.SiloBody(siloId, label))).StatusCode);
+        var claim = await CoordinatorApiFixture.ReadAsync<ClaimResponse>(
+            await silo.PostJsonAsync($"/api/silos/{siloId}/claim", new { freeSlotIds = new[] { "cpu0" }, waitSeconds = 0 }));
+        Assert.Equal($"{sweepId}-t0", Assert.Single(claim.Attempts).TrialId);
+
+        var sweep = await CoordinatorApiFixture.ReadAsync<SweepDetailDto>(await user.GetAsync($"/api/sweeps/{sweepId}"));
+
+        var byId = sweep.Trials.ToDictionary(t => t.Id);
+        Assert.Null(byId[$"{sweepId}-t0"].QueueAhead);
+        Assert.Equal([0, 1, 2], new[] { 1, 2, 3 }.Select(i => byId[$"{sweepId}-t{i}"].QueueAhead));
+        Assert.All(new[] { 1, 2, 3 }, i => Assert.Equal("waiting for a free slot", byId[$"{sweepId}-t{i}"].PendingReason));
+    }
+
+    [Fact]
     public async Task Trial_goes_from_submit_to_succeeded_with_its_summary_points_stored_once_and_its_checkpoint()
     {
         var user = fixture.User();

@@ -196,7 +196,9 @@ internal static class ClusterCommands
                 .AddColumns("trial", "configuration", "seed", "state", "attempt", "where / why");
             foreach (var t in detail.Trials)
             {
-                var where = t.State.ToString() is "Pending" ? t.PendingReason ?? string.Empty : t.Attempt?.SiloId ?? string.Empty;
+                var where = t.State.ToString() is "Pending"
+                    ? (t.PendingReason ?? string.Empty) + (t.QueueAhead is { } ahead ? $" ({ahead} of this sweep's trials ahead)" : string.Empty)
+                    : t.Attempt?.SiloId ?? string.Empty;
                 trials.AddRow(t.Id, Markup.Escape(t.ConfigName), t.Seed.ToString(CultureInfo.InvariantCulture), t.State.ToString().ToLowerInvariant(),
                     $"{t.CurrentAttempt}/{t.MaxAttempts}", Markup.Escape(where));
             }

@@ -12,6 +12,9 @@ namespace SweepCluster.Cluster.Placement;
 /// larger trial. A GPU trial takes <see cref="ResourceRequest.Gpus"/> GPU slots of one silo, each
 /// with at least the requested memory, smallest sufficient GPUs first so large GPUs stay free for
 /// trials that need them. A trial with no GPU request takes one slot, CPU slots first.
+/// <para>Pending reasons say why, not how far back: a count of the trials ahead would change with
+/// every claim and rewrite every waiting row each time (the queue position is computed when it is
+/// read, see <see cref="InQueueOrder"/>).</para>
 /// </remarks>
 public sealed class TrialPlacer(PlacementPolicy policy)
 {
@@ -47,7 +50,6 @@ public sealed class TrialPlacer(PlacementPolicy policy)
 
         var assignments = new List<Assignment>();
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        var waitingAhead = 0;
         foreach (var trial in InQueueOrder(pending))
         {
             if (Impossible(trial.Resources, capacity) is { } never)
@@ -67,8 +69,7 @@ public sealed class TrialPlacer(PlacementPolicy policy)
                 continue;
             }
 
-            reasons[trial.TrialId] = NotNow(trial.Resources, free, waitingAhead);
-            waitingAhead++;
+            reasons[trial.TrialId] = NotNow(trial.Resources, free);
         }
 
         return new PlacementPlan(assignments, reasons);
@@ -164,7 +165,7 @@ public sealed class TrialPlacer(PlacementPolicy policy)
     }
 
     /// <summary>Why a trial that could run somewhere does not run now.</summary>
-    private static string NotNow(ResourceRequest request, Dictionary<string, List<PlacementSlot>> free, int waitingAhead)
+    private static string NotNow(ResourceRequest request, Dictionary<string, List<PlacementSlot>> free)
     {
         if (request.Gpus > 0)
         {
@@ -187,12 +188,12 @@ public sealed class TrialPlacer(PlacementPolicy policy)
                         .Where(s => s.GpuMemoryGiB >= request.GpuMemoryGiB)
                         .GroupBy(s => s.SiloId, StringComparer.Ordinal)
                         .Max(g => g.Count());
-                    return $"needs {Gpus(request.Gpus)} on one silo; at most {mostOnOneSilo} free on any silo ({Ahead(waitingAhead)})";
+                    return $"needs {Gpus(request.Gpus)} on one silo; at most {mostOnOneSilo} free on any silo";
                 }
             }
         }
 
-        return $"waiting for a free slot ({Ahead(waitingAhead)})";
+        return "waiting for a free slot";
     }
 
     private static bool HasLabels(IReadOnlyDictionary<string, string> siloLabels, IReadOnlyDictionary<string, string> required) =>
@@ -206,8 +207,6 @@ public sealed class TrialPlacer(PlacementPolicy policy)
 
     private static string FormatLabels(IReadOnlyDictionary<string, string> labels) =>
         string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
-
-    private static string Ahead(int count) => count == 1 ? "1 trial ahead" : $"{count} trials ahead";
 
     private static string Gpus(int count) => count == 1 ? "1 GPU" : $"{count} GPUs";
 

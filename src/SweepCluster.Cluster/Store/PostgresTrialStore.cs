@@ -68,6 +68,14 @@ public sealed partial class PostgresTrialStore : ITrialStore
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(time);
         var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Normalize(connectionString));
+        if (!builder.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        {
+            // The same few statements run for every claim, heartbeat and completion: prepared once per connection,
+            // they skip parsing and planning. (Behind a transaction-mode pooler, set Max Auto Prepare=0 in the URL.)
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
         var store = new PostgresTrialStore(builder.Build(), time, options ?? PostgresStoreOptions.Default);
         try
         {

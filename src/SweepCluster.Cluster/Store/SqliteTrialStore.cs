@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using SweepCluster.Cluster.Lifecycle;
 
@@ -10,11 +11,16 @@ namespace SweepCluster.Cluster.Store;
 /// committed write is on disk before the call returns.
 /// </summary>
 /// <remarks>
-/// Writers are serialised twice: a process-wide lock per store instance keeps this process's
-/// writers from contending, and every write transaction is <c>BEGIN IMMEDIATE</c>, which takes
-/// SQLite's single write lock before the first read, so a read-decide-write (a claim) can never
-/// interleave with another writer, even from another process. Readers use WAL snapshots and never
-/// wait for writers. Artifact bytes are stored in the database as BLOBs; artifact names never
+/// Writes go through one writer per store instance, which commits them in groups: every write
+/// queued while the previous commit was on its way to disk runs next, one after another, each
+/// inside its own savepoint of one shared <c>BEGIN IMMEDIATE</c> transaction, and the group is
+/// committed (and synced) once. A write that throws is rolled back to its savepoint and fails
+/// alone; no write is acknowledged before the commit that holds it returns, so the durability of
+/// each acknowledged write is unchanged while many concurrent writers share one sync. The writes of
+/// a group run in order and each sees the ones before it, exactly as if they ran one by one.
+/// <c>BEGIN IMMEDIATE</c> takes SQLite's single write lock before the first read, so a
+/// read-decide-write (a claim) can never interleave with another writer, even from another
+/// process. Readers use WAL snapshots and never wait for writers. Artifact bytes are stored in the database as BLOBs; artifact names never
 /// reach the file system.
 /// </remarks>
 public sealed partial class SqliteTrialStore : ITrialStore
@@ -30,12 +36,31 @@ public sealed partial class SqliteTrialStore : ITrialStore
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    /// <summary>The most writes one commit holds.</summary>
+    private const int MaxGroup = 128;
+
+    private readonly Channel<IQueuedWrite> _writes = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
 
     private SqliteTrialStore(string connectionString, TimeProvider time)
     {
         _connectionString = connectionString;
         _time = time;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>One caller's write, waiting in the queue for the writer.</summary>
+    private interface IQueuedWrite
+    {
+        CancellationToken CancellationToken { get; }
+
+        /// <summary>Runs the work inside the group's transaction; its result is held back until <see cref="Acknowledge"/>.</summary>
+        Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        /// <summary>The commit holding this write returned: hand the caller its result.</summary>
+        void Acknowledge();
+
+        void Fail(Exception exception);
     }
 
     /// <summary>Opens (creating if needed) the database at <paramref name="databasePath"/> and applies pending migrations.</summary>
@@ -78,18 +103,12 @@ public sealed partial class SqliteTrialStore : ITrialStore
 
     public async ValueTask DisposeAsync()
     {
-        await _writeLock.WaitAsync();
-        try
-        {
-            // Pooled connections would keep the file (and its WAL) open after the store is gone.
-            await using var connection = new SqliteConnection(_connectionString);
-            SqliteConnection.ClearPool(connection);
-        }
-        finally
-        {
-            _writeLock.Release();
-            _writeLock.Dispose();
-        }
+        // Writes already queued are still committed; later ones are refused.
+        _writes.Writer.TryComplete();
+        await _writer;
+        // Pooled connections would keep the file (and its WAL) open after the store is gone.
+        await using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     public Task<SubmitResult> SubmitSweepAsync(NewSweep sweep, IReadOnlyList<NewTrial> trials, string pendingReason, CancellationToken cancellationToken)
@@ -358,19 +377,93 @@ public sealed partial class SqliteTrialStore : ITrialStore
 
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new QueuedWrite<T>(work, cancellationToken);
+        if (!_writes.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(SqliteTrialStore));
+        }
+
+        return await write.Result;
+    }
+
+    /// <summary>The one writer: takes what is queued, runs it as one transaction of savepoints, commits once, acknowledges.</summary>
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<IQueuedWrite>(MaxGroup);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _writes.Reader.TryRead(out var queued))
+            {
+                if (queued.CancellationToken.IsCancellationRequested)
+                {
+                    queued.Fail(new OperationCanceledException(queued.CancellationToken));
+                }
+                else
+                {
+                    group.Add(queued);
+                }
+            }
+
+            if (group.Count > 0)
+            {
+                await CommitGroupAsync(group);
+            }
+        }
+    }
+
+    private async Task CommitGroupAsync(List<IQueuedWrite> group)
+    {
+        var ran = new List<IQueuedWrite>(group.Count);
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var connection = await OpenConnectionAsync(CancellationToken.None);
             // deferred: false is BEGIN IMMEDIATE: the database write lock is taken before the first read.
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            if (group.Count == 1)
+            {
+                // Alone: no savepoint; if it throws, the transaction is rolled back whole.
+                await group[0].RunAsync(connection, transaction);
+                ran.Add(group[0]);
+            }
+            else
+            {
+                foreach (var write in group)
+                {
+                    transaction.Save("w");
+                    try
+                    {
+                        await write.RunAsync(connection, transaction);
+                        transaction.Release("w");
+                        ran.Add(write);
+                    }
+                    catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: 10 or 13 })
+                    {
+                        // Undo this write only; the others of the group go on. (An I/O error or a full disk, codes 10
+                        // and 13, may have rolled the whole transaction back: those fail the group below.)
+                        transaction.Rollback("w");
+                        transaction.Release("w");
+                        write.Fail(exception);
+                    }
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
         }
-        finally
+        catch (Exception exception)
         {
-            _writeLock.Release();
+            foreach (var write in group)
+            {
+                write.Fail(exception);
+            }
+
+            return;
+        }
+
+        foreach (var write in ran)
+        {
+            write.Acknowledge();
         }
     }
 
@@ -427,4 +520,30 @@ public sealed partial class SqliteTrialStore : ITrialStore
             ("$at", now), ("$sweep", entry.SweepId), ("$trial", entry.TrialId), ("$attempt", entry.Attempt), ("$kind", entry.Kind), ("$message", entry.Message));
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private sealed class QueuedWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) : IQueuedWrite
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public Task<T> Result => _result.Task;
+
+        public async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) => _value = await work(connection, transaction);
+
+        public void Acknowledge() => _result.TrySetResult(_value!);
+
+        public void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                _result.TrySetCanceled(cancellationToken);
+            }
+            else
+            {
+                _result.TrySetException(exception);
+            }
+        }
+    }
 }

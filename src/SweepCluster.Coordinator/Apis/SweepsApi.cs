@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SweepCluster.Cluster;
+using SweepCluster.Cluster.Lifecycle;
+using SweepCluster.Cluster.Placement;
 using SweepCluster.Coordinator.Contracts;
 using SweepCluster.Coordinator.Hosting;
 using SweepCluster.Coordinator.Security;
@@ -73,7 +75,14 @@ public static class SweepsApi
         }
 
         var trials = await core.ListTrialsAsync(sweepId, cancellationToken);
-        return TypedResults.Ok(new SweepDetailDto(ContractMapper.ToDto(sweep), sweep.Sweep.SweepText, [.. trials.Select(t => ContractMapper.ToDto(t, withConfig: false))]));
+        // The queue position is worked out here, when it is read: stored, it would change with every claim.
+        var ahead = TrialPlacer.InQueueOrder(trials
+                .Where(t => t.Snapshot.State == TrialState.Pending)
+                .Select(t => new PendingTrial(t.Snapshot.Id, t.Definition.Resources, t.Snapshot.Priority, t.Snapshot.SubmittedAt, t.Snapshot.OrderIndex)))
+            .Select((t, index) => (t.TrialId, index))
+            .ToDictionary(p => p.TrialId, p => p.index, StringComparer.Ordinal);
+        return TypedResults.Ok(new SweepDetailDto(ContractMapper.ToDto(sweep), sweep.Sweep.SweepText,
+            [.. trials.Select(t => ContractMapper.ToDto(t, withConfig: false, ahead.TryGetValue(t.Snapshot.Id, out var n) ? n : null))]));
     }
 
     internal static async Task<Results<Ok<CancelSweepResponse>, ProblemHttpResult>> CancelAsync(string sweepId, CoordinatorCore core, CancellationToken cancellationToken)

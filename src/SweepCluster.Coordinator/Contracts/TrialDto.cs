@@ -7,6 +7,8 @@ namespace SweepCluster.Coordinator.Contracts;
 /// <param name="Summary">The trainer's summary once the trial succeeded; otherwise null.</param>
 /// <param name="Config">The resolved configuration; only in the single-trial answer.</param>
 /// <param name="Attempt">The latest attempt, live or ended; null before the first lease.</param>
+/// <param name="QueueAhead">For a pending trial in a sweep's listing: how many of the sweep's pending trials come before
+/// it in the queue (priority, then submission, then sweep order); null otherwise.</param>
 public sealed record TrialDto(
     string Id,
     string SweepId,
@@ -26,4 +28,5 @@ public sealed record TrialDto(
     JsonElement? Summary,
     string? LastCheckpointArtifactId,
     AttemptDto? Attempt,
-    JsonElement? Config);
+    JsonElement? Config,
+    int? QueueAhead = null);

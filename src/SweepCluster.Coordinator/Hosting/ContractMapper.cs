@@ -20,7 +20,7 @@ internal static class ContractMapper
             sweep.CreatedAt, record.SubmittedAt, record.CancelledAt, counts);
     }
 
-    public static TrialDto ToDto(TrialRecord record, bool withConfig)
+    public static TrialDto ToDto(TrialRecord record, bool withConfig, int? queueAhead = null)
     {
         var d = record.Definition;
         var s = record.Snapshot;
@@ -28,7 +28,7 @@ internal static class ContractMapper
             s.State, s.CurrentAttempt, s.MaxAttempts, s.Priority, s.OrderIndex,
             new ResourcesView(d.Resources.Gpus, d.Resources.GpuMemoryGiB, d.Resources.Labels),
             s.PendingReason, Parse(s.SummaryJson), s.LastCheckpointArtifactId, s.Attempt is null ? null : ToDto(s.Attempt),
-            withConfig ? Parse(d.ConfigJson) : null);
+            withConfig ? Parse(d.ConfigJson) : null, queueAhead);
     }
 
     public static AttemptDto ToDto(AttemptSnapshot a) =>
