@@ -122,7 +122,7 @@ public sealed class CoordinatorCore
             .ToList();
         var free = PlacementSlot.Of(silo).Where(s => freeSlotIds.Contains(s.SlotId, StringComparer.Ordinal)).ToList();
 
-        var leased = await _store.ClaimAsync(pending =>
+        var leased = await _store.ClaimAsync(free.Count, pending =>
         {
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
             var plan = _placer.Place(

@@ -111,7 +111,7 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
                 var idle = 0;
                 while (idle < 3)
                 {
-                    var leased = await store.ClaimAsync(pending => new ClaimPlan(
+                    var leased = await store.ClaimAsync(1, pending => new ClaimPlan(
                         [.. pending.Take(1).Select(t => TrialLifecycle.Lease(t, $"silo-{claimer}", ["gpu0"], Clock.GetUtcNow(), Ttl).Value)],
                         new Dictionary<string, string>()), None);
                     idle = leased.Count == 0 ? idle + 1 : 0;
@@ -151,7 +151,7 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
         using var release = new ManualResetEventSlim();
         IReadOnlyList<string>? firstOffered = null;
 
-        var first = Task.Run(() => Store.ClaimAsync(pending =>
+        var first = Task.Run(() => Store.ClaimAsync(2, pending =>
         {
             firstOffered = [.. pending.Select(t => t.Id)];
             deciding.Set();
@@ -163,7 +163,7 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t3", order: 2)], "queued", None);
 
         IReadOnlyList<string>? secondOffered = null;
-        var second = await other.ClaimAsync(pending =>
+        var second = await other.ClaimAsync(1, pending =>
         {
             secondOffered = [.. pending.Select(t => t.Id)];
             return new ClaimPlan([.. pending.Select(t => TrialLifecycle.Lease(t, "silo-b", ["cpu0"], Clock.GetUtcNow(), Ttl).Value)], new Dictionary<string, string>());

@@ -101,7 +101,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         await LeaseAsync("t1", "silo-a");
         IReadOnlyList<string>? offered = null;
 
-        var leased = await Store.ClaimAsync(pending =>
+        var leased = await Store.ClaimAsync(1, pending =>
         {
             offered = [.. pending.Select(t => t.Id)];
             var lease = TrialLifecycle.Lease(pending[0], "silo-b", ["cpu0"], Clock.GetUtcNow(), Ttl).Value;
@@ -126,7 +126,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         await Store.SubmitSweepAsync(TestData.Sweep("sweep-2"), [TestData.Trial("later", priority: 5, order: 0)], "queued", None);
         IReadOnlyList<string>? offered = null;
 
-        await Store.ClaimAsync(pending =>
+        await Store.ClaimAsync(1, pending =>
         {
             offered = [.. pending.Select(t => t.Id)];
             return new ClaimPlan([], new Dictionary<string, string>());
@@ -143,7 +143,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         await Store.SubmitSweepAsync(TestData.Sweep(), trials, "queued", None);
         var offers = new List<int>();
 
-        var leased = await Store.ClaimAsync(pending =>
+        var leased = await Store.ClaimAsync(1, pending =>
         {
             offers.Add(pending.Count);
             var fitting = pending.FirstOrDefault(t => t.Id == "t099");
@@ -172,7 +172,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
             var mine = new List<TrialSnapshot>();
             while (true)
             {
-                var leased = await store.ClaimAsync(pending => new ClaimPlan(
+                var leased = await store.ClaimAsync(3, pending => new ClaimPlan(
                     [.. pending.Take(3).Select(t => TrialLifecycle.Lease(t, $"silo-{claimer}", ["cpu0"], Clock.GetUtcNow(), Ttl).Value)],
                     new Dictionary<string, string>()), None);
                 if (leased.Count == 0)
@@ -212,7 +212,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
                 var offered = false;
                 try
                 {
-                    await Store.ClaimAsync(pending =>
+                    await Store.ClaimAsync(1, pending =>
                     {
                         offered = pending.FirstOrDefault(t => t.Id == $"t{i:D2}") is not null;
                         if (!offered)

@@ -48,11 +48,13 @@ public interface ITrialStore : IAsyncDisposable
     /// Passes pending trials to <paramref name="plan"/> and applies the result atomically: each
     /// lease in the plan must be a transition of a trial that was passed in; the others get their
     /// pending reasons. Returns the leased trials as written. A store may first pass only the head
-    /// of the queue (in queue order) and must then pass every pending trial when the plan leased
-    /// none of the head, so a trial further down that fits is still found; the plan must therefore
-    /// be a pure function of its input (it may run twice).
+    /// of the queue (in queue order), sized from <paramref name="slots"/> (see <see cref="ClaimWindows"/>),
+    /// and must widen it, up to every pending trial, while the plan leases none of it, so a trial
+    /// further down that fits is still found; the plan must therefore be a pure function of its
+    /// input (it may run several times).
     /// </summary>
-    Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken);
+    /// <param name="slots">How many trials the plan could lease at most (the claiming silo's free slots).</param>
+    Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(int slots, Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies one transition to one trial atomically. Returns the transition's outcome; a refusal

@@ -37,13 +37,6 @@ public sealed partial class PostgresTrialStore : ITrialStore
     // Any constant shared by every SweepCluster process: serialises concurrent migrations of one database.
     private const long MigrationLockKey = 0x5357_4545_5043_4c31;
 
-    /// <summary>
-    /// How many pending trials, from the head of the queue, a claim offers its plan first; the whole
-    /// queue is offered only when none of these could be placed. Pending reasons of trials beyond
-    /// the window are refreshed by such full claims only.
-    /// </summary>
-    private const int ClaimWindow = 64;
-
     private static readonly ResiliencePropertyKey<long> StartedAtKey = new("sweepcluster.store.started");
 
     private readonly NpgsqlDataSource _dataSource;
@@ -163,14 +156,15 @@ public sealed partial class PostgresTrialStore : ITrialStore
                 ("@now", Now()), ("@id", siloId)) == 1,
             cancellationToken);
 
-    public Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(int slots, Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync<IReadOnlyList<TrialSnapshot>>(async (connection, transaction) =>
         {
             // SKIP LOCKED: trials another claimer is deciding on right now are not offered here, and this
-            // claim does not wait for that one to finish. The head of the queue first (see ClaimWindow):
-            // locking every pending row would make concurrent claims skip all of them and come back empty.
+            // claim does not wait for that one to finish. The head of the queue first, widening while nothing in
+            // it fits (see ClaimWindows): locking a row writes to it, and locking every pending row would make
+            // each claim cost O(queue) and concurrent claims skip all of them and come back empty.
             async Task<List<TrialSnapshot>> LockPendingAsync(string limit)
             {
                 var ids = await ReadIdsAsync(connection, transaction,
@@ -182,12 +176,17 @@ public sealed partial class PostgresTrialStore : ITrialStore
                         .ToList();
             }
 
-            var pending = await LockPendingAsync($"LIMIT {ClaimWindow}");
-            var decided = plan(pending);
-            if (decided.Leases.Count == 0 && pending.Count == ClaimWindow)
+            List<TrialSnapshot> pending = [];
+            var decided = new ClaimPlan([], new Dictionary<string, string>());
+            foreach (var window in ClaimWindows.For(slots))
             {
-                pending = await LockPendingAsync(string.Empty);
+                // Rows locked by a narrower window stay locked and come again in the wider one.
+                pending = await LockPendingAsync(window is { } n ? $"LIMIT {n}" : string.Empty);
                 decided = plan(pending);
+                if (decided.Leases.Count > 0 || pending.Count < window.GetValueOrDefault(int.MaxValue))
+                {
+                    break;
+                }
             }
 
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);

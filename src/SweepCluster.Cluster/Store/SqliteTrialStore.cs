@@ -27,13 +27,6 @@ public sealed partial class SqliteTrialStore : ITrialStore
 {
     private const string Dialect = "Sqlite";
 
-    /// <summary>
-    /// How many pending trials, from the head of the queue, a claim offers its plan first; the whole
-    /// queue is offered only when none of these could be placed. Pending reasons of trials beyond
-    /// the window are refreshed by such full claims only.
-    /// </summary>
-    private const int ClaimWindow = 64;
-
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     /// <summary>The most writes one commit holds.</summary>
@@ -178,23 +171,25 @@ public sealed partial class SqliteTrialStore : ITrialStore
                 ("$now", Now()), ("$id", siloId)) == 1,
             cancellationToken);
 
-    public Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(int slots, Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync<IReadOnlyList<TrialSnapshot>>(async (connection, transaction) =>
         {
-            // The head of the queue first (see ClaimWindow): reading every pending row made each claim cost O(queue).
-            async Task<List<TrialSnapshot>> ReadPendingAsync(string limit) =>
-                (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {limit}", cancellationToken))
-                    .Select(t => t.Snapshot)
-                    .ToList();
-
-            var pending = await ReadPendingAsync($"LIMIT {ClaimWindow}");
-            var decided = plan(pending);
-            if (decided.Leases.Count == 0 && pending.Count == ClaimWindow)
+            // The head of the queue first, widening while nothing in it fits (see ClaimWindows): reading every
+            // pending row made each claim cost O(queue). Pending reasons beyond the window stay as they were.
+            List<TrialSnapshot> pending = [];
+            var decided = new ClaimPlan([], new Dictionary<string, string>());
+            foreach (var window in ClaimWindows.For(slots))
             {
-                pending = await ReadPendingAsync(string.Empty);
+                var limit = window is { } n ? $"LIMIT {n}" : string.Empty;
+                pending = [.. (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {limit}", cancellationToken))
+                    .Select(t => t.Snapshot)];
                 decided = plan(pending);
+                if (decided.Leases.Count > 0 || pending.Count < window.GetValueOrDefault(int.MaxValue))
+                {
+                    break;
+                }
             }
 
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
