@@ -167,13 +167,9 @@ public sealed partial class PostgresTrialStore : ITrialStore
             // each claim cost O(queue) and concurrent claims skip all of them and come back empty.
             async Task<List<TrialSnapshot>> LockPendingAsync(string limit)
             {
-                var ids = await ReadIdsAsync(connection, transaction,
-                    $"SELECT t.id FROM trials t WHERE t.state = 'pending' {QueueOrder} {limit} FOR UPDATE OF t SKIP LOCKED", cancellationToken);
-                return ids.Count == 0
-                    ? []
-                    : (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.id = ANY(@ids) {QueueOrder}", cancellationToken, ("@ids", ids.ToArray())))
-                        .Select(t => t.Snapshot)
-                        .ToList();
+                // One round trip: the rows are locked (only the trial rows: OF t) as they are read.
+                return [.. (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {limit} FOR UPDATE OF t SKIP LOCKED", cancellationToken))
+                    .Select(t => t.Snapshot)];
             }
 
             List<TrialSnapshot> pending = [];
@@ -447,19 +443,21 @@ public sealed partial class PostgresTrialStore : ITrialStore
             return await read(connection);
         }, cancellationToken);
 
-    private async Task WriteChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TrialChange change, long now, CancellationToken cancellationToken)
+    /// <summary>The trial row, its attempt row and the event, sent as one batch: one round trip, not three.</summary>
+    private static async Task WriteChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TrialChange change, long now, CancellationToken cancellationToken)
     {
         var trial = change.Next;
-        await ExecuteAsync(connection, transaction, """
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand("""
             UPDATE trials SET state = @state, current_attempt = @attempt, pending_reason = @reason, summary_json = @summary,
                 last_checkpoint_artifact_id = @checkpoint, updated_at = @now
             WHERE id = @id
-            """, cancellationToken,
+            """,
             ("@state", Lower(trial.State)), ("@attempt", trial.CurrentAttempt), ("@reason", trial.PendingReason), ("@summary", trial.SummaryJson),
-            ("@checkpoint", trial.LastCheckpointArtifactId), ("@now", now), ("@id", trial.Id));
+            ("@checkpoint", trial.LastCheckpointArtifactId), ("@now", now), ("@id", trial.Id)));
         if (trial.Attempt is { } a)
         {
-            await ExecuteAsync(connection, transaction, """
+            batch.BatchCommands.Add(BatchCommand("""
                 INSERT INTO attempts (trial_id, number, silo_id, slot_ids_json, state, lease_expires_at, started_at, ended_at, error,
                     progress_step, progress_total_steps, progress_epoch)
                 VALUES (@trial, @number, @silo, @slots, @state, @lease, @started, @ended, @error, @step, @total, @epoch)
@@ -467,20 +465,24 @@ public sealed partial class PostgresTrialStore : ITrialStore
                     state = excluded.state, lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at,
                     ended_at = excluded.ended_at, error = excluded.error, progress_step = excluded.progress_step,
                     progress_total_steps = excluded.progress_total_steps, progress_epoch = excluded.progress_epoch
-                """, cancellationToken,
+                """,
                 ("@trial", trial.Id), ("@number", a.Number), ("@silo", a.SiloId), ("@slots", ToJson(a.SlotIds)), ("@state", Lower(a.State)),
                 ("@lease", a.LeaseExpiresAt.ToUnixTimeMilliseconds()), ("@started", a.StartedAt.ToUnixTimeMilliseconds()),
                 ("@ended", a.EndedAt?.ToUnixTimeMilliseconds()), ("@error", a.Error), ("@step", a.Progress?.Step),
-                ("@total", a.Progress?.TotalSteps), ("@epoch", a.Progress?.Epoch));
+                ("@total", a.Progress?.TotalSteps), ("@epoch", a.Progress?.Epoch)));
         }
 
-        await InsertEventAsync(connection, transaction, new NewEvent(trial.SweepId, trial.Id, trial.Attempt?.Number, change.EventKind, change.EventMessage), now, cancellationToken);
+        batch.BatchCommands.Add(BatchCommand(InsertEventSql,
+            ("@at", now), ("@sweep", trial.SweepId), ("@trial", trial.Id), ("@attempt", trial.Attempt?.Number), ("@kind", change.EventKind), ("@message", change.EventMessage)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string InsertEventSql = """
+        INSERT INTO events (at, sweep_id, trial_id, attempt, kind, message) VALUES (@at, @sweep, @trial, @attempt, @kind, @message)
+        """;
+
     private static Task<int> InsertEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewEvent entry, long now, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, """
-            INSERT INTO events (at, sweep_id, trial_id, attempt, kind, message) VALUES (@at, @sweep, @trial, @attempt, @kind, @message)
-            """, cancellationToken,
+        ExecuteAsync(connection, transaction, InsertEventSql, cancellationToken,
             ("@at", now), ("@sweep", entry.SweepId), ("@trial", entry.TrialId), ("@attempt", entry.Attempt), ("@kind", entry.Kind), ("@message", entry.Message));
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
