@@ -24,7 +24,7 @@ namespace SweepCluster.Cluster;
 /// </remarks>
 public sealed class CoordinatorCore
 {
-    private const string InitialPendingReason = "submitted; waiting for a silo to ask for work";
+    private const string InitialPendingReason = "queued; not yet offered to a silo";
 
     /// <summary>How old the cached silo list and a silo's last claim-time heartbeat may be.</summary>
     public static readonly TimeSpan ClaimCacheInterval = TimeSpan.FromSeconds(1);
@@ -142,7 +142,7 @@ public sealed class CoordinatorCore
                 ?? throw new InvalidOperationException($"Trial {trial.Id} vanished right after it was leased.");
             var attempt = trial.Attempt!;
             var slots = attempt.SlotIds.Select(id => silo.Slots.First(s => string.Equals(s.Id, id, StringComparison.Ordinal))).ToList();
-            claimed.Add(new ClaimedAttempt(trial.Id, trial.SweepId, attempt.Number, slots, definition.Definition.ConfigJson,
+            claimed.Add(new ClaimedAttempt(trial.Id, trial.SweepId, definition.Definition.ConfigName, attempt.Number, slots, definition.Definition.ConfigJson,
                 trial.LastCheckpointArtifactId, attempt.LeaseExpiresAt));
         }
 

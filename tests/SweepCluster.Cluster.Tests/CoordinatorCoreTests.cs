@@ -36,6 +36,7 @@ public sealed class CoordinatorCoreTests : IAsyncLifetime
         var claim = Assert.Single((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value);
         Assert.Equal(("t1", 1, "cpu0"), (claim.TrialId, claim.Attempt, Assert.Single(claim.Slots).Id));
         Assert.Equal(TestData.Trial("t1").ConfigJson, claim.ConfigJson);
+        Assert.Equal(TestData.Trial("t1").ConfigName, claim.ConfigName);
         Assert.Null(claim.ResumeCheckpointArtifactId);
         Assert.Equal(TestData.T0 + Options.LeaseTtl, claim.LeaseExpiresAt);
 
@@ -188,7 +189,7 @@ public sealed class CoordinatorCoreTests : IAsyncLifetime
         var zoned = TestData.Trial("zoned", order: 0, resources: new ResourceRequest(0, 0, TestData.Labels(("zone", "a"))));
         var big = TestData.Trial("big", order: 1, resources: ResourceRequest.Gpu(1, 40));
         await SubmitAsync(zoned, big, TestData.Trial("cpu1", order: 2), TestData.Trial("cpu2", order: 3), TestData.Trial("cpu3", order: 4));
-        Assert.Equal("submitted; waiting for a silo to ask for work", (await _coordinator.GetTrialAsync("big", None))!.Snapshot.PendingReason);
+        Assert.Equal("queued; not yet offered to a silo", (await _coordinator.GetTrialAsync("big", None))!.Snapshot.PendingReason);
         await RegisterAsync(TestData.GpuSilo("gpu-box", 24));
         await RegisterAsync(TestData.CpuSilo("cpu-box", slots: 1));
 

@@ -150,15 +150,9 @@ public static class SilosApi
             var remaining = deadline - time.GetUtcNow();
             if (outcome.Value.Count > 0 || free.Count == 0 || remaining <= TimeSpan.Zero)
             {
-                var attempts = new List<ClaimedAttemptDto>(outcome.Value.Count);
-                foreach (var claimed in outcome.Value)
-                {
-                    var trial = await core.GetTrialAsync(claimed.TrialId, cancellationToken);
-                    attempts.Add(new ClaimedAttemptDto(claimed.TrialId, claimed.SweepId, trial?.Definition.ConfigName ?? claimed.TrialId, claimed.Attempt,
-                        [.. claimed.Slots.Select(ContractMapper.ToDto)], claimed.ConfigJson, claimed.ResumeCheckpointArtifactId, claimed.LeaseExpiresAt));
-                }
-
-                return TypedResults.Ok(new ClaimResponse(attempts));
+                return TypedResults.Ok(new ClaimResponse([.. outcome.Value.Select(claimed => new ClaimedAttemptDto(claimed.TrialId, claimed.SweepId,
+                    claimed.ConfigName, claimed.Attempt, [.. claimed.Slots.Select(ContractMapper.ToDto)], claimed.ConfigJson,
+                    claimed.ResumeCheckpointArtifactId, claimed.LeaseExpiresAt))]));
             }
 
             try
