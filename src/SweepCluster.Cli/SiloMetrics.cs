@@ -4,7 +4,10 @@ using SweepCluster.Telemetry;
 
 namespace SweepCluster.Cli;
 
-/// <summary>A silo's own <c>/metrics</c> endpoint (Prometheus text), when <c>--metrics-listen</c> asks for one.</summary>
+/// <summary>
+/// A silo's own <c>/metrics</c> endpoint (Prometheus text), when <c>--metrics-listen</c> asks for one; it needs a
+/// bearer token like every coordinator endpoint but <c>/healthz</c>.
+/// </summary>
 internal sealed class SiloMetrics : IAsyncDisposable
 {
     private readonly PrometheusExporter? _exporter;
@@ -16,7 +19,7 @@ internal sealed class SiloMetrics : IAsyncDisposable
         _server = server;
     }
 
-    public static Task<SiloMetrics> StartAsync(string? listen, string siloId)
+    public static Task<SiloMetrics> StartAsync(string? listen, string siloId, string? token)
     {
         if (string.IsNullOrWhiteSpace(listen))
         {
@@ -29,10 +32,16 @@ internal sealed class SiloMetrics : IAsyncDisposable
             throw new ArgumentException($"--metrics-listen '{listen}': expected host:port, for example 0.0.0.0:9464");
         }
 
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new ArgumentException(
+                $"--metrics-listen needs the token scrapers must send: set {Commands.ClusterCommands.MetricsTokenVariable} or give --metrics-token-file (the deployment uses the user token)");
+        }
+
         var host = listen[..colon];
         var address = host is "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(host);
         var exporter = new PrometheusExporter();
-        var server = new MetricsHttpServer(exporter, address, port);
+        var server = new MetricsHttpServer(exporter, address, port, token);
         server.Start();
         Console.WriteLine($"silo {siloId}: /metrics on {host}:{server.Port}");
         return Task.FromResult(new SiloMetrics(exporter, server));

@@ -18,7 +18,7 @@ internal sealed class CliProcess : IDisposable
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private CliProcess(string workingDirectory, IReadOnlyList<string> arguments)
+    private CliProcess(string workingDirectory, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -37,6 +37,19 @@ internal sealed class CliProcess : IDisposable
         info.Environment["NO_COLOR"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            // null: the variable is not passed on, whatever the test process has.
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         _process.ErrorDataReceived += (_, e) =>
@@ -83,6 +96,13 @@ internal sealed class CliProcess : IDisposable
     }
 
     public static CliProcess Start(string workingDirectory, params string[] arguments) => new(workingDirectory, arguments);
+
+    /// <summary>Runs the CLI to its end with these environment variables set (null: removed).</summary>
+    public static async Task<CliResult> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
+    {
+        using var process = new CliProcess(workingDirectory, arguments, environment);
+        return await process.WaitForExitAsync(timeout);
+    }
 
     /// <summary>Runs the CLI to its end (at most <paramref name="timeout"/>).</summary>
     public static async Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)

@@ -113,6 +113,17 @@ public sealed class HelmChartTests
         Assert.Equal(
             ["r-sweepcluster-coordinator", "r-sweepcluster-silo"],
             objects.Where(o => Kind(o) == "ServiceMonitor").Select(Name).Order());
+
+        // Every /metrics needs the user token: both monitors send it, and the silos are given it to check.
+        Assert.All(objects.Where(o => Kind(o) == "ServiceMonitor"), monitor =>
+        {
+            var endpoint = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)monitor["spec"])["endpoints"]).Children[0];
+            Assert.Equal("user-token", Scalar(endpoint, "bearerTokenSecret", "key"));
+        });
+        var silo = objects.Single(o => Kind(o) is "DaemonSet" or "StatefulSet" && Name(o) == "r-sweepcluster-silo");
+        var env = ((YamlSequenceNode)Containers(silo)[0]["env"]).Children.Cast<YamlMappingNode>()
+            .ToDictionary(e => Scalar(e, "name"), e => e);
+        Assert.Equal("user-token", Scalar(env["SWEEPCLUSTER_METRICS_TOKEN"], "valueFrom", "secretKeyRef", "key"));
     }
 
     [Fact]

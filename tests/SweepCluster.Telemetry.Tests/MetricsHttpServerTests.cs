@@ -62,4 +62,29 @@ public sealed class MetricsHttpServerTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task With_a_token_metrics_answers_401_without_it_or_with_another_and_healthz_stays_open()
+    {
+        using var meter = new Meter("Test.Http." + Guid.NewGuid().ToString("N"));
+        using var exporter = new PrometheusExporter(meter.Name);
+        meter.CreateCounter<long>("served").Add(3);
+        await using var server = new MetricsHttpServer(exporter, IPAddress.Loopback, 0, "scrape-token-0123456789");
+        server.Start();
+        using var client = new HttpClient();
+        var metrics = new Uri($"http://127.0.0.1:{server.Port}/metrics");
+
+        using var anonymous = await client.GetAsync(metrics);
+        using var wrong = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, metrics) { Headers = { { "Authorization", "Bearer scrape-token-0123456780" } } });
+        using var right = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, metrics) { Headers = { { "Authorization", "Bearer scrape-token-0123456789" } } });
+        using var health = await client.GetAsync(new Uri($"http://127.0.0.1:{server.Port}/healthz"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(anonymous.Headers.WwwAuthenticate).Scheme);
+        Assert.DoesNotContain("served", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("served_total 3", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
 }

@@ -32,10 +32,14 @@ public sealed class PrometheusServerTests
         histogram.Record(0.05);
         histogram.Record(3);
 
-        await using var server = new MetricsHttpServer(exporter, IPAddress.Loopback, 0);
+        // As deployed: /metrics needs a token, and Prometheus reads it from a file (deploy/prometheus/prometheus.yml).
+        const string Token = "prometheus-scrape-token-0123456789";
+        await using var server = new MetricsHttpServer(exporter, IPAddress.Loopback, 0, Token);
         server.Start();
 
         var directory = Directory.CreateTempSubdirectory("sweepcluster-prom-");
+        var tokenFile = Path.Combine(directory.FullName, "token");
+        await File.WriteAllTextAsync(tokenFile, Token);
         var prometheusPort = FreePort.Next();
         var config = Path.Combine(directory.FullName, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
@@ -44,6 +48,9 @@ public sealed class PrometheusServerTests
               evaluation_interval: 1s
             scrape_configs:
               - job_name: sweepcluster-test
+                authorization:
+                  type: Bearer
+                  credentials_file: {tokenFile}
                 static_configs:
                   - targets: ["127.0.0.1:{server.Port}"]
             """);

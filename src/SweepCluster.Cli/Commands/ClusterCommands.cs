@@ -18,6 +18,9 @@ internal static class ClusterCommands
     private const string UserTokenVariable = "SWEEPCLUSTER_USER_TOKEN";
     private const string SiloTokenVariable = "SWEEPCLUSTER_SILO_TOKEN";
 
+    /// <summary>The token a silo's own /metrics requires (the chart sets it to the user token).</summary>
+    public const string MetricsTokenVariable = "SWEEPCLUSTER_METRICS_TOKEN";
+
     public static Command Coordinator()
     {
         var store = new Option<string?>("--store") { Description = "sqlite:PATH or postgres://user:pass@host:port/db (default: $SWEEPCLUSTER_STORE)" };
@@ -75,7 +78,8 @@ internal static class ClusterCommands
         var cpuSlots = new Option<int?>("--cpu-slots") { Description = "Offer N CPU slots instead of the GPUs" };
         var threads = new Option<int?>("--threads") { Description = "Threads per CPU slot" };
         var labels = new Option<string[]>("--label") { Description = "key=value label (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var metricsListen = new Option<string?>("--metrics-listen") { Description = "host:port for this silo's /metrics" };
+        var metricsListen = new Option<string?>("--metrics-listen") { Description = $"host:port for this silo's /metrics (needs a token: ${MetricsTokenVariable} or --metrics-token-file)" };
+        var metricsTokenFile = new Option<string?>("--metrics-token-file") { Description = $"File holding the token /metrics requires (else ${MetricsTokenVariable})" };
         var heartbeat = new Option<double>("--heartbeat-interval")
         {
             Description = "Seconds between heartbeats; keep it at most a third of the coordinator's --lease-ttl",
@@ -83,7 +87,7 @@ internal static class ClusterCommands
         };
         var command = new Command("silo", "Run a silo: offer this machine's GPUs (or CPU slots) to a coordinator and run its attempts.")
         {
-            coordinator, id, name, workDir, cpuSlots, threads, labels, metricsListen, heartbeat,
+            coordinator, id, name, workDir, cpuSlots, threads, labels, metricsListen, metricsTokenFile, heartbeat,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -116,7 +120,21 @@ internal static class ClusterCommands
 
             var (slots, perSlot, slotText) = SlotPlanner.Plan(result.GetValue(cpuSlots), result.GetValue(threads));
             var siloId = result.GetValue(id) ?? Environment.MachineName;
-            await using var metrics = await SiloMetrics.StartAsync(result.GetValue(metricsListen), siloId);
+            var metricsToken = result.GetValue(metricsTokenFile) is { } metricsFile
+                ? File.ReadAllText(metricsFile).Trim()
+                : Environment.GetEnvironmentVariable(MetricsTokenVariable);
+            SiloMetrics metrics;
+            try
+            {
+                metrics = await SiloMetrics.StartAsync(result.GetValue(metricsListen), siloId, metricsToken);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+
+            await using var metricsScope = metrics;
             using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(coordinator)!), Timeout = TimeSpan.FromSeconds(100) };
             var silo = new SiloRuntime(
                 new SiloOptions
