@@ -16,11 +16,13 @@ public sealed class ChildProcess : ITrialProcess
     private ChildProcess(Process process)
     {
         _process = process;
+        // Kept: the id is read for progress views at any time, also after the Process object is disposed.
+        Id = process.Id;
         _pumps = Task.WhenAll(PumpAsync(process.StandardOutput, false), PumpAsync(process.StandardError, true));
         _ = CompleteOutputAsync();
     }
 
-    public int Id => _process.Id;
+    public int Id { get; }
 
     public ChannelReader<TrialOutputLine> Output => _output.Reader;
 
