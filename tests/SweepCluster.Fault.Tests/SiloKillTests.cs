@@ -22,10 +22,11 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         var silos = new[] { "s1", "s2", "s3" }.ToDictionary(id => id, id => cluster.StartSilo(id, cpuSlots: 1, heartbeatSeconds: 1));
         var sweepId = await cluster.SubmitAsync(await cluster.WriteSweepAsync("silo-kill", rows: 3));
 
-        // A trial past its second epoch with a stored checkpoint, and epochs still to go.
+        // A trial past its second epoch with a stored checkpoint, and at least three epochs still to go: progress
+        // arrives with the heartbeat, up to a second late, and the kill must land before the trial ends.
         var victim = await cluster.WaitUntilAsync(
             async () => (await cluster.GetTrialsAsync(sweepId)).FirstOrDefault(t =>
-                t.IsRunning && t.AttemptSiloId is not null && t.ProgressEpoch >= 2 && t.ProgressEpoch < FaultSweep.Epochs && t.LastCheckpointArtifactId is not null),
+                t.IsRunning && t.AttemptSiloId is not null && t.ProgressEpoch >= 2 && t.ProgressEpoch <= FaultSweep.Epochs - 3 && t.LastCheckpointArtifactId is not null),
             TimeSpan.FromMinutes(2), "a trial running at epoch 2 or later with a checkpoint");
         silos[victim.AttemptSiloId!].KillTree();
         var killedAt = cluster.Elapsed;
