@@ -41,7 +41,8 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public SiloRuntime Silo { get; }
 
-    public static async Task<LocalCluster> StartAsync(string stateDirectory, IReadOnlyList<SlotDescription> slots, int? threadsPerSlot, Action<string> log, CancellationToken cancellationToken)
+    /// <param name="sweepId">The sweep this run is for: the silo takes no other sweep's trials from the same state directory.</param>
+    public static async Task<LocalCluster> StartAsync(string stateDirectory, string sweepId, IReadOnlyList<SlotDescription> slots, int? threadsPerSlot, Action<string> log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(stateDirectory);
         var userToken = CoordinatorTokens.NewToken();
@@ -70,6 +71,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 Name = Environment.MachineName,
                 Slots = slots,
                 WorkDirectory = Path.Combine(stateDirectory, "attempts"),
+                OnlySweepId = sweepId,
                 ClaimWait = TimeSpan.FromSeconds(2),
                 HeartbeatInterval = TimeSpan.FromSeconds(3),
                 ThreadsPerCpuSlot = threadsPerSlot,

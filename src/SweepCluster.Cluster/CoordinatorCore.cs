@@ -92,7 +92,15 @@ public sealed class CoordinatorCore
     /// Places pending trials on the silo's free slots and leases them to it. Returns the new
     /// attempts (possibly none); every trial left pending gets a reason.
     /// </summary>
-    public async Task<Outcome<IReadOnlyList<ClaimedAttempt>>> ClaimAsync(string siloId, IReadOnlyList<string> freeSlotIds, CancellationToken cancellationToken)
+    public Task<Outcome<IReadOnlyList<ClaimedAttempt>>> ClaimAsync(string siloId, IReadOnlyList<string> freeSlotIds, CancellationToken cancellationToken) =>
+        ClaimAsync(siloId, freeSlotIds, onlySweepId: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ClaimAsync(string, IReadOnlyList{string}, CancellationToken)"/>, taking only trials of
+    /// <paramref name="onlySweepId"/> when it is given: the embedded <c>run</c> of one sweep file leaves the
+    /// pending trials of other sweeps in the same store alone (and their reasons unchanged).
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<ClaimedAttempt>>> ClaimAsync(string siloId, IReadOnlyList<string> freeSlotIds, string? onlySweepId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(freeSlotIds);
         var record = await _store.GetSiloAsync(siloId, cancellationToken);
@@ -126,7 +134,7 @@ public sealed class CoordinatorCore
         {
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
             var plan = _placer.Place(
-                [.. pending.Select(t => new PendingTrial(t.Id, t.Resources, t.Priority, t.SubmittedAt, t.OrderIndex))],
+                [.. pending.Where(t => onlySweepId is null || string.Equals(t.SweepId, onlySweepId, StringComparison.Ordinal)).Select(t => new PendingTrial(t.Id, t.Resources, t.Priority, t.SubmittedAt, t.OrderIndex))],
                 free,
                 cluster);
             var leases = plan.Assignments

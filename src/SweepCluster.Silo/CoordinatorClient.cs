@@ -63,9 +63,12 @@ public sealed class CoordinatorClient
     }
 
     /// <summary>Asks for work for <paramref name="freeSlotIds"/>, waiting up to <paramref name="wait"/> on the coordinator when there is none.</summary>
-    public async Task<IReadOnlyList<AttemptAssignment>> ClaimAsync(string siloId, IReadOnlyList<string> freeSlotIds, TimeSpan wait, CancellationToken cancellationToken)
+    /// <param name="onlySweepId">Take only trials of this sweep; null for any.</param>
+    public async Task<IReadOnlyList<AttemptAssignment>> ClaimAsync(string siloId, IReadOnlyList<string> freeSlotIds, TimeSpan wait, string? onlySweepId, CancellationToken cancellationToken)
     {
-        var body = new { freeSlotIds, waitSeconds = wait.TotalSeconds };
+        object body = onlySweepId is null
+            ? new { freeSlotIds, waitSeconds = wait.TotalSeconds }
+            : new { freeSlotIds, waitSeconds = wait.TotalSeconds, sweepId = onlySweepId };
         using var response = await SendAsync(HttpMethod.Post, $"api/silos/{Escape(siloId)}/claim", () => Json(body), wait, cancellationToken);
         var answer = await response.Content.ReadFromJsonAsync<ClaimAnswer>(SiloJson.Options, cancellationToken);
         return answer?.Attempts ?? [];

@@ -18,6 +18,9 @@ public sealed record SiloOptions
     /// <summary>Attempt directories are created under it (<c>&lt;trial&gt;/attempt-&lt;n&gt;</c>).</summary>
     public required string WorkDirectory { get; init; }
 
+    /// <summary>Take work from this sweep only (the embedded run of one sweep file); null for any sweep.</summary>
+    public string? OnlySweepId { get; init; }
+
     /// <summary>How long one claim waits on the coordinator for work.</summary>
     public TimeSpan ClaimWait { get; init; } = TimeSpan.FromSeconds(10);
 

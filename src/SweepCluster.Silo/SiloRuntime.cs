@@ -97,7 +97,7 @@ public sealed class SiloRuntime
                     continue;
                 }
 
-                var work = await _client.ClaimAsync(_options.SiloId, free, _options.ClaimWait, cancellationToken);
+                var work = await _client.ClaimAsync(_options.SiloId, free, _options.ClaimWait, _options.OnlySweepId, cancellationToken);
                 foreach (var assignment in work)
                 {
                     StartRunner(assignment);

@@ -184,6 +184,24 @@ public sealed class CoordinatorCoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_for_one_sweep_passes_over_the_pending_trials_of_another_and_leaves_them_alone()
+    {
+        // The embedded run of one sweep file must not run what an interrupted run of another left pending.
+        await _coordinator.SubmitSweepAsync(TestData.Sweep("old"), [TestData.Trial("old-1"), TestData.Trial("old-2", order: 1)], None);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await _coordinator.SubmitSweepAsync(TestData.Sweep("new"), [TestData.Trial("new-1")], None);
+        await RegisterAsync(TestData.CpuSilo("silo-a", slots: 1));
+
+        var claimed = (await _coordinator.ClaimAsync("silo-a", ["cpu0"], "new", None)).Value;
+
+        Assert.Equal("new-1", Assert.Single(claimed).TrialId);
+        var old = await _coordinator.ListTrialsAsync("old", None);
+        Assert.All(old, t => Assert.Equal(TrialState.Pending, t.Snapshot.State));
+        Assert.All(old, t => Assert.Equal("queued; not yet offered to a silo", t.Snapshot.PendingReason));
+        Assert.Empty((await _coordinator.ClaimAsync("silo-a", [], "new", None)).Value);
+    }
+
+    [Fact]
     public async Task Trials_left_pending_by_a_claim_get_readable_reasons()
     {
         var zoned = TestData.Trial("zoned", order: 0, resources: new ResourceRequest(0, 0, TestData.Labels(("zone", "a"))));

@@ -13,6 +13,27 @@ public sealed class CoordinatorApiTests(CoordinatorApiFixture fixture) : IClassF
     private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
+    public async Task A_claim_naming_a_sweep_takes_only_that_sweeps_trials_and_a_blank_sweep_id_is_refused()
+    {
+        var user = fixture.User();
+        var silo = fixture.Silo();
+        var (first, second, label, siloId) = (NewId("sweep"), NewId("sweep"), NewId("label"), NewId("silo"));
+        Assert.Equal(HttpStatusCode.Created, (await user.PostJsonAsync("/api/sweeps", CoordinatorApiFixture.SweepBody(first, label))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await user.PostJsonAsync("/api/sweeps", CoordinatorApiFixture.SweepBody(second, label))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await silo.PostJsonAsync("/api/silos/register", CoordinatorApiFixture.SiloBody(siloId, label))).StatusCode);
+
+        var blank = await silo.PostJsonAsync($"/api/silos/{siloId}/claim", new { freeSlotIds = new[] { "cpu0" }, waitSeconds = 0, sweepId = " " });
+        var claim = await CoordinatorApiFixture.ReadAsync<ClaimResponse>(
+            await silo.PostJsonAsync($"/api/silos/{siloId}/claim", new { freeSlotIds = new[] { "cpu0" }, waitSeconds = 0, sweepId = second }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        Assert.Contains("sweepId", await blank.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal($"{second}-t0", Assert.Single(claim.Attempts).TrialId);
+        var untouched = await CoordinatorApiFixture.ReadAsync<SweepDetailDto>(await user.GetAsync($"/api/sweeps/{first}"));
+        Assert.Equal(TrialState.Pending, Assert.Single(untouched.Trials).State);
+    }
+
+    [Fact]
     public async Task A_sweep_listing_gives_each_pending_trial_its_place_in_the_queue()
     {
         var user = fixture.User();

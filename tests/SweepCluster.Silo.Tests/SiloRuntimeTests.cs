@@ -39,6 +39,21 @@ public sealed class SiloRuntimeTests(CoordinatorServerFixture coordinator) : ICl
     }
 
     [Fact]
+    public async Task A_silo_bound_to_one_sweep_runs_its_trials_and_leaves_an_earlier_sweeps_pending()
+    {
+        var (earlier, mine, label) = (NewId("sweep"), NewId("sweep"), NewId("label"));
+        var launcher = new ScriptLauncher(_ => ScriptLauncher.Succeeding(points: 1));
+        await coordinator.SubmitAsync(earlier, label);
+        await coordinator.SubmitAsync(mine, label);
+        await using var silo = RunningSilo.Start(coordinator, label, launcher, onlySweepId: mine);
+
+        await Eventually.HoldsAsync(async () => (await coordinator.GetTrialAsync($"{mine}-t0")).State == TrialState.Succeeded, "the bound sweep's trial succeeded");
+
+        Assert.Equal(TrialState.Pending, (await coordinator.GetTrialAsync($"{earlier}-t0")).State);
+        Assert.Equal(mine, Assert.Single(launcher.Started).Request.Assignment.SweepId);
+    }
+
+    [Fact]
     public async Task Failing_child_fails_its_attempt_and_the_retry_resumes_from_its_checkpoint()
     {
         var (sweepId, label) = (NewId("sweep"), NewId("label"));
@@ -175,7 +190,7 @@ public sealed class SiloRuntimeTests(CoordinatorServerFixture coordinator) : ICl
 
         public Task Task { get; }
 
-        public static RunningSilo Start(CoordinatorServerFixture coordinator, string label, ScriptLauncher launcher)
+        public static RunningSilo Start(CoordinatorServerFixture coordinator, string label, ScriptLauncher launcher, string? onlySweepId = null)
         {
             var id = NewId("silo");
             var options = new SiloOptions
@@ -183,6 +198,7 @@ public sealed class SiloRuntimeTests(CoordinatorServerFixture coordinator) : ICl
                 SiloId = id,
                 Labels = new Dictionary<string, string> { ["run"] = label },
                 Slots = SlotDescription.CpuSlots(1),
+                OnlySweepId = onlySweepId,
                 WorkDirectory = Path.Combine(coordinator.WorkRoot, id),
                 ClaimWait = TimeSpan.FromSeconds(1),
                 HeartbeatInterval = TimeSpan.FromMilliseconds(200),

@@ -99,7 +99,7 @@ internal static class RunCommand
 
         var sweepId = SweepSubmission.SweepId(spec, expansion.Profile);
         Console.WriteLine($"sweep {sweepId}: {expansion.Trials.Count} trials; {slotText}; state in {stateDirectory}");
-        await using var cluster = await LocalCluster.StartAsync(stateDirectory, slots, perSlot, Log, cancellationToken);
+        await using var cluster = await LocalCluster.StartAsync(stateDirectory, sweepId, slots, perSlot, Log, cancellationToken);
         using var client = new UserClient(cluster.Address, cluster.UserToken);
         var submitted = await client.SubmitAsync(SweepSubmission.Build(spec, expansion), cancellationToken);
         if (submitted.TrialsKept > 0)

@@ -123,6 +123,11 @@ public static class SilosApi
             }
         }
 
+        if (body.SweepId is { } only && string.IsNullOrWhiteSpace(only))
+        {
+            errors.Add("sweepId", "sweepId must name a sweep, or be left out to take work from any sweep.");
+        }
+
         if (body.WaitSeconds is { } asked && (asked < 0 || !double.IsFinite(asked)))
         {
             errors.Add("waitSeconds", $"waitSeconds must be a finite number of 0 or more, not {asked}.");
@@ -140,7 +145,7 @@ public static class SilosApi
         {
             var woken = signal.Next;
             var claimStarted = time.GetTimestamp();
-            var outcome = await core.ClaimAsync(siloId, free, cancellationToken);
+            var outcome = await core.ClaimAsync(siloId, free, body.SweepId, cancellationToken);
             SweepClusterTelemetry.RecordClaim(time.GetElapsedTime(claimStarted));
             if (!outcome.IsAccepted)
             {

@@ -7,4 +7,7 @@ public sealed class ClaimRequest
 
     /// <summary>Seconds to wait for work when there is none (0 answers at once); capped by the coordinator.</summary>
     public double? WaitSeconds { get; init; }
+
+    /// <summary>Only trials of this sweep (the embedded <c>run</c> of one sweep file); null for any.</summary>
+    public string? SweepId { get; init; }
 }
