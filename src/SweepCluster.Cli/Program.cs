@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SweepCluster.Cli;
 using SweepCluster.Cli.Commands;
 using SweepCluster.Telemetry;
 
@@ -20,4 +21,28 @@ var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contra
 };
 // Metrics and traces leave by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the service named after the command).
 using var otlp = TelemetrySetup.AddOtlpIfConfigured("sweepcluster-" + (args.Length > 0 ? args[0] : "cli"));
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+catch (HttpRequestException e)
+{
+    // A client command (submit, status, cancel, report, logs) that found no coordinator.
+    Console.Error.WriteLine($"could not reach the coordinator: {e.Message}; check --coordinator (or SWEEPCLUSTER_COORDINATOR) and that it runs");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    // Ctrl-C (or SIGTERM) during a command that had nothing to save.
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"Unhandled exception: {e}");
+    return 1;
+}

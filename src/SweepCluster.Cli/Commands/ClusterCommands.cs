@@ -302,10 +302,28 @@ internal static class ClusterCommands
     private static UserClient Client(ParseResult result, Option<string?> url, Option<string?> tokenFile)
     {
         var address = result.GetValue(url) ?? Environment.GetEnvironmentVariable(CoordinatorVariable)
-            ?? throw new InvalidOperationException($"--coordinator: give the coordinator's URL (or set {CoordinatorVariable})");
+            ?? throw new UsageException($"--coordinator: give the coordinator's URL (or set {CoordinatorVariable})");
+        if (!Uri.TryCreate(address.EndsWith('/') ? address : address + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"--coordinator '{address}': give an http(s) URL, for example http://coordinator:8080");
+        }
+
         var file = result.GetValue(tokenFile);
-        var token = file is not null ? File.ReadAllText(file).Trim() : Environment.GetEnvironmentVariable(UserTokenVariable)
-            ?? throw new InvalidOperationException($"--token-file: give the user token (or set {UserTokenVariable})");
-        return new UserClient(new Uri(address.EndsWith('/') ? address : address + "/"), token);
+        string? token;
+        try
+        {
+            token = file is not null ? File.ReadAllText(file).Trim() : Environment.GetEnvironmentVariable(UserTokenVariable);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"--token-file '{file}': cannot read it ({e.Message})");
+        }
+
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new UsageException($"--token-file: give the user token (or set {UserTokenVariable})");
+        }
+
+        return new UserClient(baseAddress, token);
     }
 }
