@@ -29,17 +29,22 @@ internal sealed class SiloMetrics : IAsyncDisposable
         var colon = listen.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
         {
-            throw new ArgumentException($"--metrics-listen '{listen}': expected host:port, for example 0.0.0.0:9464");
+            throw new UsageException($"--metrics-listen '{listen}': expected host:port, for example 0.0.0.0:9464");
         }
 
         if (string.IsNullOrWhiteSpace(token))
         {
-            throw new ArgumentException(
+            throw new UsageException(
                 $"--metrics-listen needs the token scrapers must send: set {Commands.ClusterCommands.MetricsTokenVariable} or give --metrics-token-file (the deployment uses the user token)");
         }
 
         var host = listen[..colon];
-        var address = host is "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(host);
+        IPAddress? address = host is "*" or "0.0.0.0" ? IPAddress.Any : null;
+        if (address is null && !IPAddress.TryParse(host, out address))
+        {
+            throw new UsageException($"--metrics-listen '{listen}': '{host}' is not an IP address; use 0.0.0.0 for every interface");
+        }
+
         var exporter = new PrometheusExporter();
         var server = new MetricsHttpServer(exporter, address, port, token);
         server.Start();

@@ -120,21 +120,8 @@ internal static class ClusterCommands
 
             var (slots, perSlot, slotText) = SlotPlanner.Plan(result.GetValue(cpuSlots), result.GetValue(threads));
             var siloId = result.GetValue(id) ?? Environment.MachineName;
-            var metricsToken = result.GetValue(metricsTokenFile) is { } metricsFile
-                ? File.ReadAllText(metricsFile).Trim()
-                : Environment.GetEnvironmentVariable(MetricsTokenVariable);
-            SiloMetrics metrics;
-            try
-            {
-                metrics = await SiloMetrics.StartAsync(result.GetValue(metricsListen), siloId, metricsToken);
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 2;
-            }
-
-            await using var metricsScope = metrics;
+            var metricsToken = ReadToken(result.GetValue(metricsTokenFile), "--metrics-token-file", MetricsTokenVariable);
+            await using var metrics = await SiloMetrics.StartAsync(result.GetValue(metricsListen), siloId, metricsToken);
             using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(coordinator)!), Timeout = TimeSpan.FromSeconds(100) };
             var silo = new SiloRuntime(
                 new SiloOptions
@@ -308,22 +295,24 @@ internal static class ClusterCommands
             throw new UsageException($"--coordinator '{address}': give an http(s) URL, for example http://coordinator:8080");
         }
 
-        var file = result.GetValue(tokenFile);
+        var token = ReadToken(result.GetValue(tokenFile), "--token-file", UserTokenVariable)
+            ?? throw new UsageException($"--token-file: give the user token (or set {UserTokenVariable})");
+        return new UserClient(baseAddress, token);
+    }
+
+    /// <summary>A token from <paramref name="file"/> when given, else from <paramref name="variable"/>; null when neither has one.</summary>
+    private static string? ReadToken(string? file, string fileOption, string variable)
+    {
         string? token;
         try
         {
-            token = file is not null ? File.ReadAllText(file).Trim() : Environment.GetEnvironmentVariable(UserTokenVariable);
+            token = file is not null ? File.ReadAllText(file) : Environment.GetEnvironmentVariable(variable);
         }
         catch (IOException e)
         {
-            throw new UsageException($"--token-file '{file}': cannot read it ({e.Message})");
+            throw new UsageException($"{fileOption} '{file}': cannot read it ({e.Message})");
         }
 
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            throw new UsageException($"--token-file: give the user token (or set {UserTokenVariable})");
-        }
-
-        return new UserClient(baseAddress, token);
+        return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
     }
 }

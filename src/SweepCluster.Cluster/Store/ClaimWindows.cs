@@ -1,3 +1,5 @@
+using SweepCluster.Cluster.Lifecycle;
+
 namespace SweepCluster.Cluster.Store;
 
 /// <summary>
@@ -26,5 +28,30 @@ public static class ClaimWindows
 
         yield return Widest;
         yield return null;
+    }
+
+    /// <summary>
+    /// Offers <paramref name="plan"/> the head of the queue, window by window (see <see cref="For"/>), until it
+    /// leases something or the queue has nothing more; returns the last offer and what the plan made of it.
+    /// </summary>
+    /// <param name="readHead">Reads that many pending trials from the head of the queue (null: all of them).</param>
+    public static async Task<(List<TrialSnapshot> Offered, ClaimPlan Plan)> DecideAsync(
+        int slots, Func<int?, Task<List<TrialSnapshot>>> readHead, Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan)
+    {
+        ArgumentNullException.ThrowIfNull(readHead);
+        ArgumentNullException.ThrowIfNull(plan);
+        List<TrialSnapshot> offered = [];
+        var decided = new ClaimPlan([], new Dictionary<string, string>());
+        foreach (var window in For(slots))
+        {
+            offered = await readHead(window);
+            decided = plan(offered);
+            if (decided.Leases.Count > 0 || offered.Count < window.GetValueOrDefault(int.MaxValue))
+            {
+                break;
+            }
+        }
+
+        return (offered, decided);
     }
 }

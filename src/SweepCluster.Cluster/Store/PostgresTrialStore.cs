@@ -165,25 +165,12 @@ public sealed partial class PostgresTrialStore : ITrialStore
             // claim does not wait for that one to finish. The head of the queue first, widening while nothing in
             // it fits (see ClaimWindows): locking a row writes to it, and locking every pending row would make
             // each claim cost O(queue) and concurrent claims skip all of them and come back empty.
-            async Task<List<TrialSnapshot>> LockPendingAsync(string limit)
-            {
-                // One round trip: the rows are locked (only the trial rows: OF t) as they are read.
-                return [.. (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {limit} FOR UPDATE OF t SKIP LOCKED", cancellationToken))
-                    .Select(t => t.Snapshot)];
-            }
-
-            List<TrialSnapshot> pending = [];
-            var decided = new ClaimPlan([], new Dictionary<string, string>());
-            foreach (var window in ClaimWindows.For(slots))
-            {
-                // Rows locked by a narrower window stay locked and come again in the wider one.
-                pending = await LockPendingAsync(window is { } n ? $"LIMIT {n}" : string.Empty);
-                decided = plan(pending);
-                if (decided.Leases.Count > 0 || pending.Count < window.GetValueOrDefault(int.MaxValue))
-                {
-                    break;
-                }
-            }
+            // One round trip per window: the rows are locked (only the trial rows: OF t) as they are read. Rows
+            // locked by a narrower window stay locked and come again in the wider one.
+            var (pending, decided) = await ClaimWindows.DecideAsync(slots, async window =>
+                [.. (await ReadTrialsAsync(connection, transaction,
+                    $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {(window is { } n ? $"LIMIT {n}" : string.Empty)} FOR UPDATE OF t SKIP LOCKED", cancellationToken))
+                    .Select(t => t.Snapshot)], plan);
 
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
             var now = Now();

@@ -178,19 +178,9 @@ public sealed partial class SqliteTrialStore : ITrialStore
         {
             // The head of the queue first, widening while nothing in it fits (see ClaimWindows): reading every
             // pending row made each claim cost O(queue). Pending reasons beyond the window stay as they were.
-            List<TrialSnapshot> pending = [];
-            var decided = new ClaimPlan([], new Dictionary<string, string>());
-            foreach (var window in ClaimWindows.For(slots))
-            {
-                var limit = window is { } n ? $"LIMIT {n}" : string.Empty;
-                pending = [.. (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {limit}", cancellationToken))
-                    .Select(t => t.Snapshot)];
-                decided = plan(pending);
-                if (decided.Leases.Count > 0 || pending.Count < window.GetValueOrDefault(int.MaxValue))
-                {
-                    break;
-                }
-            }
+            var (pending, decided) = await ClaimWindows.DecideAsync(slots, async window =>
+                [.. (await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.state = 'pending' {QueueOrder} {(window is { } n ? $"LIMIT {n}" : string.Empty)}", cancellationToken))
+                    .Select(t => t.Snapshot)], plan);
 
             var byId = pending.ToDictionary(t => t.Id, StringComparer.Ordinal);
             var now = Now();

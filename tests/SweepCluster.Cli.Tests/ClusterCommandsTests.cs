@@ -1,8 +1,8 @@
 namespace SweepCluster.Cli.Tests;
 
-/// <summary>The commands that talk to a remote coordinator, given what they cannot use: a clear line, no stack trace.</summary>
+/// <summary>The cluster commands (the silo and the client side) given what they cannot use: a clear line naming the fix, no stack trace.</summary>
 [Trait("Category", "Integration")]
-public sealed class ClientCommandsTests : IDisposable
+public sealed class ClusterCommandsTests : IDisposable
 {
     private static readonly Dictionary<string, string?> NoClientSettings = new()
     {
@@ -36,6 +36,23 @@ public sealed class ClientCommandsTests : IDisposable
         Assert.True(result.ExitCode == 1, result.Transcript);
         Assert.Contains("could not reach the coordinator", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_silo_asked_for_metrics_without_a_token_refuses_to_start_and_names_the_fix()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["SWEEPCLUSTER_SILO_TOKEN"] = "silo-token-0123456789abcdef",
+            ["SWEEPCLUSTER_METRICS_TOKEN"] = null,
+        };
+
+        var result = await CliProcess.RunWithEnvironmentAsync(_temp.Path, environment, TimeSpan.FromSeconds(60),
+            "silo", "--coordinator", "http://127.0.0.1:9", "--cpu-slots", "1", "--work-dir", _temp.Path, "--metrics-listen", "127.0.0.1:0");
+
+        Assert.True(result.ExitCode == 2, result.Transcript);
+        Assert.Contains("SWEEPCLUSTER_METRICS_TOKEN", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--metrics-token-file", result.Error, StringComparison.Ordinal);
     }
 
     public void Dispose() => _temp.Dispose();
