@@ -2,20 +2,22 @@
 # SweepCluster's one set-up and build script: the README, CI and the container images all use it.
 #
 #   ./build.sh deps      install what is missing (apt packages as root; otherwise print the apt command)
-#   ./build.sh native    build the libtorch shim (build/native/libsweeptorch.so)
-#   ./build.sh build     deps + native + the .NET solution
+#   ./build.sh build     deps + the .NET solution (TorchSharp and libtorch come from NuGet)
 #   ./build.sh test      build, run every test project, print "N passed, N failed, N skipped"
-#   ./build.sh bench     the performance benchmarks (ratios against PyTorch on the same libtorch)
-#   ./build.sh publish   a self-contained folder under artifacts/publish (CLI + shim) for images
+#   ./build.sh bench     the performance benchmarks (ratios against PyTorch, side by side)
+#   ./build.sh publish   the CLI with its native libraries under artifacts/publish, for images
 #
-# Environment: CMAKE_PREFIX_PATH selects another libtorch (a CUDA build) for `native`;
+# Environment: TORCH_BACKEND=cuda builds against TorchSharp-cuda-linux instead of TorchSharp-cpu;
 # SWEEPCLUSTER_SKIP_DEPS=1 skips the package step (for images that installed them already).
+# On a system whose libstdc++ is older than TorchSharp's (Debian 12), the build patches its own copy of
+# libLibTorchSharp.so (tools/torchsharp-compat); `sweepcluster doctor` says whether it did and why.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 CONFIG=${CONFIGURATION:-Release}
 
-APT_PACKAGES=(cmake g++ libtorch-dev python3-torch python3-numpy python3-skimage python3-optuna
+# g++ and patchelf: the libstdc++ compatibility fix of TorchSharp's native library (tools/torchsharp-compat).
+APT_PACKAGES=(g++ patchelf python3-torch python3-numpy python3-skimage python3-optuna
   postgresql prometheus unzip iproute2)
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -59,25 +61,15 @@ deploy_tools() {
   fi
 }
 
-native() {
-  local build="$ROOT/build/native"
-  mkdir -p "$build"
-  if [[ ! -f "$build/CMakeCache.txt" ]]; then
-    log "configuring the libtorch shim"
-    cmake -S src/SweepCluster.Torch.Native -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  fi
-  log "building the libtorch shim"
-  cmake --build "$build" -j "$(nproc)" >/dev/null
-}
+TORCH_BACKEND=${TORCH_BACKEND:-cpu}
 
 dotnet_build() {
-  log "building the .NET solution ($CONFIG)"
-  dotnet build SweepCluster.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly
+  log "building the .NET solution ($CONFIG, TorchSharp backend: $TORCH_BACKEND)"
+  dotnet build SweepCluster.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly -p:TorchBackend="$TORCH_BACKEND"
 }
 
 build() {
   deps
-  native
   dotnet_build
 }
 
@@ -134,20 +126,18 @@ bench() {
 }
 
 publish() {
-  build
+  deps
   local out="$ROOT/artifacts/publish"
   rm -rf "$out"
-  dotnet publish src/SweepCluster.Cli -c Release -o "$out" -nologo -v quiet
-  cp build/native/libsweeptorch.so "$out/"
+  dotnet publish src/SweepCluster.Cli -c Release -o "$out" -nologo -v quiet -p:TorchBackend="$TORCH_BACKEND"
   log "published to $out"
 }
 
 case "${1:-build}" in
   deps) deps ;;
-  native) native ;;
   build) build ;;
   test) run_tests ;;
   bench) shift; bench "$@" ;;
   publish) publish ;;
-  *) echo "usage: ./build.sh [deps|native|build|test|bench|publish]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [deps|build|test|bench|publish]" >&2; exit 2 ;;
 esac

@@ -27,7 +27,7 @@ internal sealed class C2CStep : IDisposable
             Trainer = defaults.Trainer with { Epochs = 1000, LrSchedule = LearningRateScheduleKind.Constant },
         };
         var (train, _) = PairedDatasets.Create(config.Data);
-        _trainer = new C2CTrainer(config, train, Torch.Device.Cpu);
+        _trainer = new C2CTrainer(config, train, TorchSharp.torch.CPU);
         _batch = new BatchLoader(train, batch, 1, shuffle: false).GetBatch(0, 0);
     }
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using SweepCluster.Benchmarks;
 
-// Training steps here and in PyTorch on the same libtorch, same thread count, in alternating rounds;
-// prints each side's median step time and the ratio.
+// Training steps here (TorchSharp) and in PyTorch (Debian's python3-torch), same thread count, in alternating
+// rounds; prints both libtorch versions, each side's median step time and the ratio.
 //   --model unet|c2c|all (default all)   --threads N   --rounds N   --steps N
 var threads = ArgInt(args, "--threads", Math.Min(Environment.ProcessorCount, 2));
 var rounds = ArgInt(args, "--rounds", 3);
@@ -14,8 +14,10 @@ const int Warmup = 5;
 // libtorch's threads; a method called once per step gets there only after 30 steps. Steady state is what
 // a training run sees, so this side warms up past that point.
 const int OurWarmup = 40;
-SweepCluster.Torch.Torch.Threads = threads;
+SweepCluster.Denoising.Runtime.TorchRuntime.Configure(threads);
 var invariant = CultureInfo.InvariantCulture;
+Console.WriteLine($"SweepCluster: TorchSharp {SweepCluster.Denoising.Runtime.TorchRuntime.TorchSharpVersion}, libtorch {SweepCluster.Denoising.Runtime.TorchRuntime.LibtorchVersion}");
+Console.WriteLine($"PyTorch (reference): {PyTorchVersion()}");
 
 if (model is "unet" or "all")
 {
@@ -90,6 +92,17 @@ static IEnumerable<double> RunPyTorch(string[] arguments)
     }
 
     return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
+}
+
+static string PyTorchVersion()
+{
+    var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+    start.ArgumentList.Add("-c");
+    start.ArgumentList.Add("import torch; print(torch.__version__)");
+    using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+    var version = process.StandardOutput.ReadToEnd().Trim();
+    process.WaitForExit();
+    return process.ExitCode == 0 ? "libtorch " + version : "not available (install python3-torch: ./build.sh deps)";
 }
 
 static double Median(List<double> values)

@@ -1,6 +1,7 @@
-using SweepCluster.Torch;
-using SweepCluster.Torch.Nn;
-using SweepCluster.Torch.Optim;
+using SweepCluster.Denoising.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Benchmarks;
 
@@ -8,28 +9,28 @@ namespace SweepCluster.Benchmarks;
 internal sealed class UNetStep : IDisposable
 {
     private readonly UNet _model;
-    private readonly Adam _optimizer;
+    private readonly OptimizerHelper _optimizer;
     private readonly Tensor _input;
     private readonly Tensor _target;
 
     public UNetStep()
     {
-        Torch.Torch.ManualSeed(0);
+        manual_seed(0);
         _model = new UNet([32, 64, 128]);
-        _optimizer = new Adam(_model.Parameters(), lr: 1e-3);
-        using var generator = new Generator(1);
-        _input = Tensor.Randn([8, 1, 64, 64], generator).DetachFromScope();
-        _target = Tensor.Randn([8, 1, 64, 64], generator).DetachFromScope();
+        _optimizer = optim.Adam(_model.parameters(), lr: 1e-3);
+        var generator = new Generator(1);
+        _input = randn([8, 1, 64, 64], generator: generator);
+        _target = randn([8, 1, 64, 64], generator: generator);
     }
 
     public double Step()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        _optimizer.ZeroGrad();
-        var loss = Functional.L1Loss(_model.Forward(_input), _target);
-        loss.Backward();
-        _optimizer.Step();
-        return loss.Item();
+        using var scope = NewDisposeScope();
+        _optimizer.zero_grad();
+        var loss = nn.functional.l1_loss(_model.forward(_input), _target);
+        loss.backward();
+        _optimizer.step();
+        return loss.item<float>();
     }
 
     public void Dispose()
@@ -40,7 +41,7 @@ internal sealed class UNetStep : IDisposable
         _target.Dispose();
     }
 
-    private sealed class DoubleConv : Module<Tensor, Tensor>
+    private sealed class DoubleConv : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d _c1;
         private readonly GroupNorm _n1;
@@ -48,44 +49,48 @@ internal sealed class UNetStep : IDisposable
         private readonly GroupNorm _n2;
 
         public DoubleConv(int input, int output)
+            : base(nameof(DoubleConv))
         {
-            _c1 = RegisterModule("c1", new Conv2d(input, output, 3, padding: 1, bias: false));
-            _n1 = RegisterModule("n1", new GroupNorm(1, output));
-            _c2 = RegisterModule("c2", new Conv2d(output, output, 3, padding: 1, bias: false));
-            _n2 = RegisterModule("n2", new GroupNorm(1, output));
+            _c1 = Layers.Conv2d(input, output, 3, padding: 1, bias: false);
+            _n1 = Layers.GroupNorm(1, output);
+            _c2 = Layers.Conv2d(output, output, 3, padding: 1, bias: false);
+            _n2 = Layers.GroupNorm(1, output);
+            RegisterComponents();
         }
 
-        public override Tensor Forward(Tensor input) =>
-            _n2.Forward(_c2.Forward(_n1.Forward(_c1.Forward(input)).Relu())).Relu();
+        public override Tensor forward(Tensor input) =>
+            _n2.forward(_c2.forward(_n1.forward(_c1.forward(input)).relu())).relu();
     }
 
-    private sealed class UNet : Module<Tensor, Tensor>
+    private sealed class UNet : nn.Module<Tensor, Tensor>
     {
-        private readonly List<DoubleConv> _downs = [];
-        private readonly List<ConvTranspose2d> _ups = [];
-        private readonly List<DoubleConv> _upConvs = [];
+        private readonly ModuleList<DoubleConv> _downs = nn.ModuleList<DoubleConv>();
+        private readonly ModuleList<ConvTranspose2d> _ups = nn.ModuleList<ConvTranspose2d>();
+        private readonly ModuleList<DoubleConv> _upConvs = nn.ModuleList<DoubleConv>();
         private readonly Conv2d _out;
 
         public UNet(int[] features)
+            : base(nameof(UNet))
         {
             var channels = 1;
             for (var i = 0; i < features.Length; i++)
             {
-                _downs.Add(RegisterModule($"down{i}", new DoubleConv(channels, features[i])));
+                _downs.Add(new DoubleConv(channels, features[i]));
                 channels = features[i];
             }
 
             for (var i = features.Length - 2; i >= 0; i--)
             {
-                _ups.Add(RegisterModule($"up{i}", new ConvTranspose2d(channels, features[i], 2, stride: 2)));
-                _upConvs.Add(RegisterModule($"upconv{i}", new DoubleConv(2 * features[i], features[i])));
+                _ups.Add(Layers.ConvTranspose2d(channels, features[i], 2, stride: 2));
+                _upConvs.Add(new DoubleConv(2 * features[i], features[i]));
                 channels = features[i];
             }
 
-            _out = RegisterModule("out", new Conv2d(channels, 1, 1));
+            _out = Layers.Conv2d(channels, 1, 1);
+            RegisterComponents();
         }
 
-        public override Tensor Forward(Tensor input)
+        public override Tensor forward(Tensor input)
         {
             var skips = new List<Tensor>();
             var x = input;
@@ -93,20 +98,20 @@ internal sealed class UNetStep : IDisposable
             {
                 if (i > 0)
                 {
-                    x = Functional.MaxPool2d(x, 2);
+                    x = nn.functional.max_pool2d(x, 2);
                 }
 
-                x = _downs[i].Forward(x);
+                x = _downs[i].forward(x);
                 skips.Add(x);
             }
 
             for (var i = 0; i < _ups.Count; i++)
             {
                 var skip = skips[skips.Count - 2 - i];
-                x = _upConvs[i].Forward(Tensor.Cat([skip, _ups[i].Forward(x)], 1));
+                x = _upConvs[i].forward(cat([skip, _ups[i].forward(x)], 1));
             }
 
-            return _out.Forward(x);
+            return _out.forward(x);
         }
     }
 }

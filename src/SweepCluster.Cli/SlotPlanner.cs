@@ -1,3 +1,4 @@
+using SweepCluster.Denoising.Runtime;
 using SweepCluster.Silo.Wire;
 
 namespace SweepCluster.Cli;
@@ -7,10 +8,10 @@ internal static class SlotPlanner
 {
     public static (IReadOnlyList<SlotDescription> Slots, int? ThreadsPerSlot, string Description) Plan(int? cpuSlots, int? threads)
     {
-        var gpus = Torch.Torch.CudaDevices();
+        var gpus = CudaDevices.List();
         if (gpus.Count > 0 && cpuSlots is null)
         {
-            var slots = gpus.Select(g => SlotDescription.Gpu(g.Index, g.Name, g.TotalMemory / (1024.0 * 1024 * 1024))).ToList();
+            var slots = gpus.Select(g => SlotDescription.Gpu(g.Index, g.Name.Length > 0 ? g.Name : $"cuda:{g.Index}", g.TotalMemory / (1024.0 * 1024 * 1024))).ToList();
             return (slots, threads, $"{slots.Count} GPU slot(s): {string.Join(", ", gpus.Select(g => g.Name))}");
         }
 

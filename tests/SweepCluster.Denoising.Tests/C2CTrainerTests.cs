@@ -3,7 +3,7 @@ using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Data;
 using SweepCluster.Denoising.Tests.Support;
 using SweepCluster.Denoising.Training;
-using SweepCluster.Torch;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Tests;
 
@@ -68,14 +68,14 @@ public sealed class C2CTrainerTests
 
         List<IReadOnlyDictionary<string, double>> straight;
         IReadOnlyList<IReadOnlyDictionary<string, double>> straightHistory;
-        using (var trainer = new C2CTrainer(config, train, Device.Cpu))
+        using (var trainer = new C2CTrainer(config, train, CPU))
         {
             straight = [.. Enumerable.Range(0, total).Select(_ => trainer.RunNextStep().Metrics)];
             straightHistory = [.. trainer.EpochHistory];
             Assert.True(trainer.IsFinished);
         }
 
-        using (var first = new C2CTrainer(config, train, Device.Cpu))
+        using (var first = new C2CTrainer(config, train, CPU))
         {
             for (var i = 0; i < k; i++)
             {
@@ -86,10 +86,10 @@ public sealed class C2CTrainerTests
         }
 
         // A different global RNG state must not matter: the checkpoint restores it.
-        Torch.Torch.ManualSeed(999);
+        manual_seed(999);
         using var resumed = new C2CTrainer(TinyConfig.Create(
             ("trainer.steps_per_epoch", 3), ("trainer.epochs", 2), ("model.discriminator.enabled", true),
-            ("trainer.loss_weights.adversarial", 0.1), ("trainer.warmup_steps", 2), ("seed", 5)), train, Device.Cpu);
+            ("trainer.loss_weights.adversarial", 0.1), ("trainer.warmup_steps", 2), ("seed", 5)), train, CPU);
         resumed.LoadCheckpoint(temp.File("ck.pt"));
         Assert.Equal(k, resumed.GlobalStep);
         Assert.Equal(1.5, resumed.PriorSeconds);
@@ -119,12 +119,12 @@ public sealed class C2CTrainerTests
         using var temp = new TempDirectory();
         var config = TinyConfig.Create();
         var (train, _) = PairedDatasets.Create(config.Data);
-        using (var trainer = new C2CTrainer(config, train, Device.Cpu))
+        using (var trainer = new C2CTrainer(config, train, CPU))
         {
             trainer.SaveCheckpoint(temp.File("ck.pt"), 0);
         }
 
-        using var other = new C2CTrainer(TinyConfig.Create(("model.architecture", "separate")), train, Device.Cpu);
+        using var other = new C2CTrainer(TinyConfig.Create(("model.architecture", "separate")), train, CPU);
         Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(temp.File("ck.pt")));
     }
 
@@ -133,7 +133,7 @@ public sealed class C2CTrainerTests
     {
         var config = TinyConfig.Create(("data.image_size", 32), ("data.val_samples", 8));
         var (train, validation) = PairedDatasets.Create(config.Data);
-        using var trainer = new C2CTrainer(config, train, Device.Cpu);
+        using var trainer = new C2CTrainer(config, train, CPU);
         var result = trainer.Evaluate(validation);
 
         // The noisy input is the identity mapping of itself: its error is exactly its own noise.
@@ -196,7 +196,7 @@ public sealed class C2CTrainerTests
     private static IReadOnlyDictionary<string, double> OneStep(TrialConfig config)
     {
         var (train, _) = PairedDatasets.Create(config.Data);
-        using var trainer = new C2CTrainer(config, train, Device.Cpu);
+        using var trainer = new C2CTrainer(config, train, CPU);
         return trainer.RunNextStep().Metrics;
     }
 }

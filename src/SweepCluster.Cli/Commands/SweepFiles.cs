@@ -42,10 +42,11 @@ internal static class SweepFiles
     {
         try
         {
-            return Torch.Torch.CudaIsAvailable;
+            return Denoising.Runtime.CudaDevices.IsAvailable;
         }
-        catch (DllNotFoundException)
+        catch (TypeInitializationException)
         {
+            // The tensor engine's native library did not load; `sweepcluster doctor` says why.
             return false;
         }
     }

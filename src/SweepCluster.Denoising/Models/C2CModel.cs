@@ -1,6 +1,9 @@
 using SweepCluster.Denoising.Configuration;
-using SweepCluster.Torch;
-using SweepCluster.Torch.Nn;
+using System.Collections;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
 
@@ -30,7 +33,7 @@ namespace SweepCluster.Denoising.Models;
 /// skips it belongs to.
 /// </para>
 /// </summary>
-public sealed class C2CModel : Module
+public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
 {
     private readonly ModelConfig _model;
     private readonly TrainerConfig _trainer;
@@ -39,7 +42,9 @@ public sealed class C2CModel : Module
     private readonly UNetDecoder _crossA;
     private readonly UNetDecoder _crossB;
 
-    public C2CModel(ModelConfig model, TrainerConfig trainer, int channels, Generator? generator)
+    /// <summary>Builds the networks from the global generator (seed it first for a reproducible start).</summary>
+    public C2CModel(ModelConfig model, TrainerConfig trainer, int channels)
+        : base(nameof(C2CModel))
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(trainer);
@@ -47,22 +52,31 @@ public sealed class C2CModel : Module
         _trainer = trainer;
         var noiseChannels = model.Architecture == ModelArchitecture.NoiseAware ? model.NoiseChannels : 0;
         NoiseChannels = noiseChannels;
-        Encoder = RegisterModule("encoder", new UNetEncoder(channels, model.Encoder.Features, model.Encoder.LatentChannels, noiseChannels, generator));
+        // Registered by hand, not by RegisterComponents: the state-dict names depend on the architecture, and the
+        // shared architecture's decoders are the same modules under two fields.
+        Encoder = new UNetEncoder(channels, model.Encoder.Features, model.Encoder.LatentChannels, noiseChannels);
+        register_module("encoder", Encoder);
         var encoderFeatures = model.Encoder.Features;
         UNetDecoder Build(DecoderConfig d, bool takesSkips) =>
-            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, channels, model.SkipMode, model.SkipWeight, takesSkips, generator);
+            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, channels, model.SkipMode, model.SkipWeight, takesSkips);
+        UNetDecoder Register(string name, UNetDecoder decoder)
+        {
+            register_module(name, decoder);
+            return decoder;
+        }
+
 
         if (model.Architecture == ModelArchitecture.Separate)
         {
-            _decoderA = RegisterModule("decoder_a_same", Build(model.DecoderA, takesSkips: true));
-            _crossA = RegisterModule("decoder_a_cross", Build(model.DecoderA, takesSkips: false));
-            _decoderB = RegisterModule("decoder_b_same", Build(model.DecoderB, takesSkips: true));
-            _crossB = RegisterModule("decoder_b_cross", Build(model.DecoderB, takesSkips: false));
+            _decoderA = Register("decoder_a_same", Build(model.DecoderA, takesSkips: true));
+            _crossA = Register("decoder_a_cross", Build(model.DecoderA, takesSkips: false));
+            _decoderB = Register("decoder_b_same", Build(model.DecoderB, takesSkips: true));
+            _crossB = Register("decoder_b_cross", Build(model.DecoderB, takesSkips: false));
         }
         else
         {
-            _decoderA = _crossA = RegisterModule("decoder_a", Build(model.DecoderA, takesSkips: true));
-            _decoderB = _crossB = RegisterModule("decoder_b", Build(model.DecoderB, takesSkips: true));
+            _decoderA = _crossA = Register("decoder_a", Build(model.DecoderA, takesSkips: true));
+            _decoderB = _crossB = Register("decoder_b", Build(model.DecoderB, takesSkips: true));
         }
     }
 
@@ -77,17 +91,44 @@ public sealed class C2CModel : Module
     /// </summary>
     public IReadOnlyList<(string Name, IReadOnlyList<Tensor> Parameters)> ParameterGroups()
     {
-        var groups = new List<(string, IReadOnlyList<Tensor>)> { ("encoder", Encoder.Parameters()) };
-        groups.Add(("decoder_a", ReferenceEquals(_decoderA, _crossA) ? _decoderA.Parameters() : [.. _decoderA.Parameters(), .. _crossA.Parameters()]));
-        groups.Add(("decoder_b", ReferenceEquals(_decoderB, _crossB) ? _decoderB.Parameters() : [.. _decoderB.Parameters(), .. _crossB.Parameters()]));
+        static IReadOnlyList<Tensor> Of(nn.Module module) => [.. module.parameters()];
+        var groups = new List<(string, IReadOnlyList<Tensor>)> { ("encoder", Of(Encoder)) };
+        groups.Add(("decoder_a", ReferenceEquals(_decoderA, _crossA) ? Of(_decoderA) : [.. Of(_decoderA), .. Of(_crossA)]));
+        groups.Add(("decoder_b", ReferenceEquals(_decoderB, _crossB) ? Of(_decoderB) : [.. Of(_decoderB), .. Of(_crossB)]));
         return groups;
     }
 
-    /// <summary>Encodes both inputs, then decodes the same-domain and the cross-domain images.</summary>
-    public C2COutputs Forward(Tensor xA, Tensor xB)
+    /// <summary>
+    /// Loads a state dict PyTorch saved (<c>torch.save(model.state_dict(), path)</c>) into these modules, in place and
+    /// strictly: every name and shape must match. The parameters stay the same tensors (optimizers keep working).
+    /// </summary>
+    public void LoadPyTorchWeights(string path)
     {
-        var a = Encoder.Forward(xA);
-        var b = Encoder.Forward(xB);
+        Hashtable state;
+        using (var stream = File.OpenRead(path))
+        {
+            state = PyTorchUnpickler.UnpickleStateDict(stream);
+        }
+
+        var tensors = state.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!, StringComparer.Ordinal);
+        try
+        {
+            load_state_dict(tensors, strict: true);
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Encodes both inputs, then decodes the same-domain and the cross-domain images.</summary>
+    public override C2COutputs forward(Tensor xA, Tensor xB)
+    {
+        var a = Encoder.forward(xA);
+        var b = Encoder.forward(xB);
         return new C2COutputs(a, b, DecodeSame(_decoderA, a), DecodeSame(_decoderB, b), DecodeCross(_crossA, b, a), DecodeCross(_crossB, a, b));
     }
 
@@ -96,10 +137,10 @@ public sealed class C2CModel : Module
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(encoded);
-        var latent = encoded.ZNoise is null ? encoded.Z : Tensor.Cat([encoded.Z, encoded.ZNoise], 1);
+        var latent = encoded.ZNoise is null ? encoded.Z : cat([encoded.Z, encoded.ZNoise], 1);
         return _trainer.SameDomainUseSkip
-            ? decoder.Forward(latent, encoded.Skips, _model.Identity ? encoded.Identity : null)
-            : decoder.Forward(latent, null, null);
+            ? decoder.forward(latent, encoded.Skips, _model.Identity ? encoded.Identity : null)
+            : decoder.forward(latent, null, null);
     }
 
     /// <summary>Same-domain decoding by contrast a's decoder (the supervised reference's path).</summary>
@@ -113,27 +154,27 @@ public sealed class C2CModel : Module
     {
         var latent = input.ZNoise is null
             ? input.Z
-            : Tensor.Cat([input.Z, Tensor.Zeros(input.ZNoise.Shape, device: input.ZNoise.Device)], 1);
+            : cat([input.Z, zeros_like(input.ZNoise)], 1);
         if (!decoder.TakesSkips)
         {
-            return decoder.Forward(latent, null, null);
+            return decoder.forward(latent, null, null);
         }
 
         var identity = _model.Identity;
         switch (_trainer.CrossDomainStrategy)
         {
             case CrossDomainStrategy.UseSourceSkip:
-                return decoder.Forward(latent, domain.Skips, identity ? domain.Identity : null);
+                return decoder.forward(latent, domain.Skips, identity ? domain.Identity : null);
             case CrossDomainStrategy.UseTargetSkip:
-                return decoder.Forward(latent, input.Skips, identity ? input.Identity : null);
+                return decoder.forward(latent, input.Skips, identity ? input.Identity : null);
             case CrossDomainStrategy.ZeroSkip:
-                return decoder.Forward(latent, [.. domain.Skips.Select(s => Tensor.Zeros(s.Shape, device: s.Device))], null);
+                return decoder.forward(latent, [.. domain.Skips.Select(s => zeros_like(s))], null);
             case CrossDomainStrategy.MixedSkip:
                 var alpha = _trainer.MixedAlpha;
                 var mixed = domain.Skips.Select((s, i) => (s * alpha) + (input.Skips[i] * (1 - alpha))).ToList();
-                return decoder.Forward(latent, mixed, identity ? (domain.Identity * alpha) + (input.Identity * (1 - alpha)) : null);
+                return decoder.forward(latent, mixed, identity ? (domain.Identity * alpha) + (input.Identity * (1 - alpha)) : null);
             default:
-                return decoder.Forward(latent, null, null);
+                return decoder.forward(latent, null, null);
         }
     }
 }

@@ -1,29 +1,34 @@
-using SweepCluster.Torch;
-using SweepCluster.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
 
 /// <summary>Twice conv3x3 (no bias) -> GroupNorm(1, C) -> ReLU, the UNet building block of the notes.</summary>
-public sealed class DoubleConv : Module<Tensor, Tensor>
+public sealed class DoubleConv : nn.Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "net")]
     private readonly Sequential _net;
 
-    public DoubleConv(int inChannels, int outChannels, Generator? generator)
+    public DoubleConv(int inChannels, int outChannels)
+        : base(nameof(DoubleConv))
     {
         InChannels = inChannels;
         OutChannels = outChannels;
-        _net = RegisterModule("net", new Sequential(
-            new Conv2d(inChannels, outChannels, 3, padding: 1, bias: false, generator: generator),
-            new GroupNorm(1, outChannels),
-            Activation.Relu(),
-            new Conv2d(outChannels, outChannels, 3, padding: 1, bias: false, generator: generator),
-            new GroupNorm(1, outChannels),
-            Activation.Relu()));
+        _net = nn.Sequential(
+            Layers.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false),
+            Layers.GroupNorm(1, outChannels),
+            nn.ReLU(),
+            Layers.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false),
+            Layers.GroupNorm(1, outChannels),
+            nn.ReLU());
+        RegisterComponents();
     }
 
     public int InChannels { get; }
 
     public int OutChannels { get; }
 
-    public override Tensor Forward(Tensor input) => _net.Forward(input);
+    public override Tensor forward(Tensor input) => _net.forward(input);
 }

@@ -1,4 +1,4 @@
-using SweepCluster.Torch;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
 

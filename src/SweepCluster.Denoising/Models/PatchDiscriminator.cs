@@ -1,5 +1,7 @@
-using SweepCluster.Torch;
-using SweepCluster.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
 
@@ -8,24 +10,28 @@ namespace SweepCluster.Denoising.Models;
 /// one channel of logits, one per patch. It is trained to call same-domain reconstructions real (1) and
 /// cross-domain ones fake (0).
 /// </summary>
-public sealed class PatchDiscriminator : Module<Tensor, Tensor>
+public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "net")]
     private readonly Sequential _net;
 
-    public PatchDiscriminator(int inChannels, IReadOnlyList<int> features, Generator? generator)
+    public PatchDiscriminator(int inChannels, IReadOnlyList<int> features)
+        : base(nameof(PatchDiscriminator))
     {
         ArgumentNullException.ThrowIfNull(features);
-        _net = RegisterModule("net", new Sequential());
+        var layers = new List<nn.Module<Tensor, Tensor>>();
         var previous = inChannels;
         foreach (var width in features)
         {
-            _net.Add(new Conv2d(previous, width, 4, stride: 2, padding: 1, generator: generator));
-            _net.Add(Activation.LeakyRelu(0.2));
+            layers.Add(Layers.Conv2d(previous, width, 4, stride: 2, padding: 1));
+            layers.Add(nn.LeakyReLU(0.2));
             previous = width;
         }
 
-        _net.Add(new Conv2d(previous, 1, 3, padding: 1, generator: generator));
+        layers.Add(Layers.Conv2d(previous, 1, 3, padding: 1));
+        _net = nn.Sequential(layers);
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input) => _net.Forward(input);
+    public override Tensor forward(Tensor input) => _net.forward(input);
 }

@@ -1,6 +1,8 @@
 using SweepCluster.Denoising.Configuration;
-using SweepCluster.Torch;
-using SweepCluster.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
 
@@ -9,10 +11,15 @@ namespace SweepCluster.Denoising.Models;
 /// (features deepest first), a 1x1 output conv and an optional identity residual. Up block i (0-based) takes the
 /// encoder skip of its output resolution: with L levels and skips shallowest first, <c>skips[L - 2 - i]</c>.
 /// </summary>
-public sealed class UNetDecoder : Module
+public sealed class UNetDecoder : nn.Module
 {
+    [ComponentName(Name = "expand")]
     private readonly Conv2d _expand;
+
+    [ComponentName(Name = "ups")]
     private readonly ModuleList<UpBlock> _ups;
+
+    [ComponentName(Name = "out")]
     private readonly Conv2d _out;
 
     /// <param name="encoderFeatures">The encoder's level widths, shallowest first (the skip channels).</param>
@@ -24,39 +31,40 @@ public sealed class UNetDecoder : Module
         int outChannels,
         SkipMode mode,
         double skipWeight,
-        bool takesSkips,
-        Generator? generator)
+        bool takesSkips)
+        : base(nameof(UNetDecoder))
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(encoderFeatures);
         TakesSkips = takesSkips;
         var levels = features.Count;
-        _expand = RegisterModule("expand", new Conv2d(latentChannels, features[0], 1, generator: generator));
-        _ups = RegisterModule("ups", new ModuleList<UpBlock>());
+        _expand = Layers.Conv2d(latentChannels, features[0], 1);
+        _ups = nn.ModuleList<UpBlock>();
         for (var i = 1; i < levels; i++)
         {
             var skipChannels = takesSkips ? encoderFeatures[levels - 1 - i] : 0;
-            _ups.Add(new UpBlock(features[i - 1], skipChannels, features[i], mode, skipWeight, generator));
+            _ups.Add(new UpBlock(features[i - 1], skipChannels, features[i], mode, skipWeight));
         }
 
-        _out = RegisterModule("out", new Conv2d(features[^1], outChannels, 1, generator: generator));
+        _out = Layers.Conv2d(features[^1], outChannels, 1);
+        RegisterComponents();
     }
 
     public bool TakesSkips { get; }
 
     /// <param name="skips">The encoder's skips, shallowest first, or null for none.</param>
     /// <param name="identity">Added to the output when given (the residual identity mapping).</param>
-    public Tensor Forward(Tensor latent, IReadOnlyList<Tensor>? skips, Tensor? identity)
+    public Tensor forward(Tensor latent, IReadOnlyList<Tensor>? skips, Tensor? identity)
     {
         ArgumentNullException.ThrowIfNull(latent);
-        var x = _expand.Forward(latent);
+        var x = _expand.forward(latent);
         var levels = _ups.Count + 1;
         for (var i = 0; i < _ups.Count; i++)
         {
-            x = _ups[i].Forward(x, skips?[levels - 2 - i]);
+            x = _ups[i].forward(x, skips?[levels - 2 - i]);
         }
 
-        var output = _out.Forward(x);
+        var output = _out.forward(x);
         return identity is null ? output : output + identity;
     }
 }

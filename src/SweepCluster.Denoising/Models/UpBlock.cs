@@ -1,6 +1,8 @@
 using SweepCluster.Denoising.Configuration;
-using SweepCluster.Torch;
-using SweepCluster.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
 
@@ -17,42 +19,48 @@ namespace SweepCluster.Denoising.Models;
 /// the channels and the DoubleConv reads them alone.</item>
 /// </list>
 /// </summary>
-public sealed class UpBlock : Module
+public sealed class UpBlock : nn.Module<Tensor, Tensor?, Tensor>
 {
+    [ComponentName(Name = "up")]
     private readonly ConvTranspose2d _up;
+
+    [ComponentName(Name = "conv")]
     private readonly DoubleConv _conv;
+
     private readonly SkipMode _mode;
     private readonly double _skipWeight;
 
-    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight, Generator? generator)
+    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight)
+        : base(nameof(UpBlock))
     {
         _mode = mode;
         _skipWeight = skipWeight;
         SkipChannels = skipChannels;
         var upChannels = skipChannels > 0 && mode == SkipMode.Additive ? skipChannels : Math.Max(1, inChannels / 2);
         var convIn = skipChannels > 0 && mode == SkipMode.Concat ? skipChannels + upChannels : upChannels;
-        _up = RegisterModule("up", new ConvTranspose2d(inChannels, upChannels, 2, stride: 2, generator: generator));
-        _conv = RegisterModule("conv", new DoubleConv(convIn, outChannels, generator));
+        _up = Layers.ConvTranspose2d(inChannels, upChannels, 2, stride: 2);
+        _conv = new DoubleConv(convIn, outChannels);
+        RegisterComponents();
     }
 
     /// <summary>Channels of the skip this block accepts; 0 for a block that never takes one.</summary>
     public int SkipChannels { get; }
 
-    public Tensor Forward(Tensor input, Tensor? skip)
+    public override Tensor forward(Tensor input, Tensor? skip)
     {
-        var up = _up.Forward(input);
+        var up = _up.forward(input);
         if (SkipChannels == 0)
         {
-            return _conv.Forward(up);
+            return _conv.forward(up);
         }
 
         if (_mode == SkipMode.Additive)
         {
-            return _conv.Forward(skip is null ? up : up + (skip * _skipWeight));
+            return _conv.forward(skip is null ? up : up + (skip * _skipWeight));
         }
 
-        var shape = up.Shape;
-        skip ??= Tensor.Zeros([shape[0], SkipChannels, shape[2], shape[3]], device: up.Device);
-        return _conv.Forward(Tensor.Cat([skip, up], 1));
+        var shape = up.shape;
+        skip ??= zeros([shape[0], SkipChannels, shape[2], shape[3]], dtype: up.dtype, device: up.device);
+        return _conv.forward(cat([skip, up], 1));
     }
 }

@@ -1,6 +1,8 @@
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Models;
-using SweepCluster.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace SweepCluster.Denoising.Training;
 
@@ -26,21 +28,21 @@ public static class C2CLosses
     public const double EdgeEpsilon = 1e-6;
 
     public static Tensor Pixel(Tensor estimate, Tensor target, LossKind kind) =>
-        kind == LossKind.Mse ? Functional.MseLoss(estimate, target) : Functional.L1Loss(estimate, target);
+        kind == LossKind.Mse ? F.mse_loss(estimate, target) : F.l1_loss(estimate, target);
 
     /// <summary>Sobel gradient magnitude per channel, <c>sqrt(gx^2 + gy^2 + eps)</c>, zero padding of 1.</summary>
     public static Tensor SobelMagnitude(Tensor image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var shape = image.Shape;
+        var shape = image.shape;
         float[] kernels = [-1, 0, 1, -2, 0, 2, -1, 0, 1, -1, -2, -1, 0, 0, 0, 1, 2, 1];
-        var weight = Tensor.FromArray(kernels, 2, 1, 3, 3).To(image.Device);
-        var flat = image.Reshape(shape[0] * shape[1], 1, shape[2], shape[3]);
-        var g = Functional.Conv2d(flat, weight, null, padding: 1);
-        return (g.Square().Sum([1], keepDim: true) + EdgeEpsilon).Sqrt();
+        var weight = tensor(kernels, [2, 1, 3, 3], dtype: image.dtype, device: image.device);
+        var flat = image.reshape(shape[0] * shape[1], 1, shape[2], shape[3]);
+        var g = F.conv2d(flat, weight, padding: [1, 1]);
+        return (g.square().sum([1], keepdim: true) + EdgeEpsilon).sqrt();
     }
 
-    public static Tensor Edge(Tensor estimate, Tensor target) => Functional.L1Loss(SobelMagnitude(estimate), SobelMagnitude(target));
+    public static Tensor Edge(Tensor estimate, Tensor target) => F.l1_loss(SobelMagnitude(estimate), SobelMagnitude(target));
 
     /// <summary>
     /// The terms and the weighted total. <paramref name="discriminatorLogits"/> maps an image to patch logits (null
@@ -103,14 +105,14 @@ public static class C2CLosses
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(outputs);
-        var real = RealLoss(logits(outputs.XARecon.Detach())) + RealLoss(logits(outputs.XBRecon.Detach()));
-        var fake = FakeLoss(logits(outputs.XAFromB.Detach())) + FakeLoss(logits(outputs.XBFromA.Detach()));
+        var real = RealLoss(logits(outputs.XARecon.detach())) + RealLoss(logits(outputs.XBRecon.detach()));
+        var fake = FakeLoss(logits(outputs.XAFromB.detach())) + FakeLoss(logits(outputs.XBFromA.detach()));
         return (real + fake) * 0.25;
     }
 
     private static Tensor RealLoss(Tensor logits) =>
-        Functional.BinaryCrossEntropyWithLogits(logits, Tensor.Ones(logits.Shape, device: logits.Device));
+        F.binary_cross_entropy_with_logits(logits, ones_like(logits));
 
     private static Tensor FakeLoss(Tensor logits) =>
-        Functional.BinaryCrossEntropyWithLogits(logits, Tensor.Zeros(logits.Shape, device: logits.Device));
+        F.binary_cross_entropy_with_logits(logits, zeros_like(logits));
 }

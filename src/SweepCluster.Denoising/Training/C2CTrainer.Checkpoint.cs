@@ -1,102 +1,206 @@
-using SweepCluster.Torch;
-using SweepCluster.Torch.Serialization;
+using System.Collections;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Training;
 
 public sealed partial class C2CTrainer
 {
-    private const long CheckpointFormat = 1;
+    private const long CheckpointFormat = 2;
 
     /// <summary>
-    /// Writes a resumable checkpoint in torch.save format (atomically: a temporary file renamed into place):
-    /// <c>model</c> and <c>discriminator</c> state dicts, <c>optimizer</c>/<c>optimizer_discriminator</c> states,
-    /// <c>step</c> (completed steps; the data-loader position follows from it), <c>rng_state</c> (the global CPU
-    /// generator), <c>history</c> (per-epoch means), <c>epoch_sums</c> (the running sums of a partial epoch) and
-    /// <c>elapsed_s</c>.
+    /// Writes a resumable checkpoint in PyTorch's <c>torch.save</c> format (written by TorchSharp.PyBridge, atomically:
+    /// a temporary file renamed into place), so <c>torch.load(path)["model"]</c> is a state dict PyTorch's own model
+    /// loads: <c>model</c> and <c>discriminator</c> state dicts, <c>optimizer</c>/<c>optimizer_discriminator</c> in
+    /// PyTorch's optimizer state-dict layout, <c>step</c> (completed steps; the data-loader position follows from it),
+    /// <c>rng_state</c> (the global CPU generator), <c>history</c> (per-epoch means), <c>epoch_sums</c> (the running sums
+    /// of a partial epoch) and <c>elapsed_s</c>.
     /// </summary>
     public void SaveCheckpoint(string path, double elapsedSeconds)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var scope = Torch.Torch.NewDisposeScope();
-        var value = new Dictionary<string, object?>(StringComparer.Ordinal)
+        using var rngState = get_rng_state();
+        var optimizerState = OptimizerState(_optimizer);
+        var discriminatorOptimizerState = _discriminatorOptimizer is null ? null : OptimizerState(_discriminatorOptimizer);
+        var value = new Hashtable
         {
             ["format"] = CheckpointFormat,
-            ["model"] = Model.StateDict().ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal),
-            ["optimizer"] = _optimizer.StateDict(),
+            ["model"] = StateDict(Model),
+            ["optimizer"] = optimizerState,
             ["step"] = GlobalStep,
             ["epoch"] = (long)CurrentEpoch,
-            ["rng_state"] = Torch.Torch.GetRngState(),
+            ["rng_state"] = rngState,
             ["elapsed_s"] = PriorSeconds + elapsedSeconds,
-            ["history"] = _history.Select(h => (object?)ToObjectMap(h)).ToList(),
-            ["epoch_sums"] = _epochSums.ToDictionary(p => p.Key, p => (object?)new List<object?> { p.Value.Sum, (long)p.Value.Count }, StringComparer.Ordinal),
+            ["history"] = new ArrayList(_history.Select(ToTable).ToList()),
+            ["epoch_sums"] = ToTable(_epochSums.ToDictionary(p => p.Key, p => (object)new ArrayList { p.Value.Sum, (long)p.Value.Count }, StringComparer.Ordinal)),
         };
         if (Discriminator is not null && _discriminatorOptimizer is not null)
         {
-            value["discriminator"] = Discriminator.StateDict().ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
-            value["optimizer_discriminator"] = _discriminatorOptimizer.StateDict();
+            value["discriminator"] = StateDict(Discriminator);
+            value["optimizer_discriminator"] = discriminatorOptimizerState;
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + ".tmp";
+        using (var stream = File.Create(temporary))
         {
-            Directory.CreateDirectory(directory);
+            PyTorchPickler.PickleStateDict(stream, value, leaveOpen: true);
+            stream.Flush(flushToDisk: true);
         }
 
-        TorchFile.Save(path, value);
+        File.Move(temporary, full, overwrite: true);
+        DisposeTensors(optimizerState);
+        DisposeTensors(discriminatorOptimizerState);
     }
+
+    /// <summary>Writes the model's weights alone as a PyTorch state dict (<c>model.load_state_dict(torch.load(path))</c>).</summary>
+    public void SaveWeights(string path) => Model.save_py(path);
 
     /// <summary>Restores everything <see cref="SaveCheckpoint"/> wrote into this freshly built trainer.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of this configuration's networks.</exception>
     public void LoadCheckpoint(string path)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        if (TorchFile.Load(path) is not Dictionary<string, object?> value || !value.TryGetValue("format", out var format) || format is not long)
+        // No dispose scope here: the optimizers keep the state tensors they load. What was read is disposed at the end.
+        Hashtable value;
+        try
         {
-            throw new InvalidDataException($"'{path}' is not a trainer checkpoint.");
+            using var stream = File.OpenRead(path);
+            value = PyTorchUnpickler.UnpickleStateDict(stream);
+        }
+        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"'{path}' is not a trainer checkpoint: {e.Message}", e);
         }
 
         try
         {
-            Model.LoadStateDict(Tensors(value["model"]));
-            _optimizer.LoadStateDict(Map(value["optimizer"]));
+            LoadInto(value, path);
+        }
+        finally
+        {
+            DisposeTensors(value);
+        }
+    }
+
+    private void LoadInto(Hashtable value, string path)
+    {
+        if (!value.ContainsKey("format") || Convert.ToInt64(value["format"], System.Globalization.CultureInfo.InvariantCulture) != CheckpointFormat)
+        {
+            throw new InvalidDataException($"'{path}' is not a trainer checkpoint of format {CheckpointFormat}.");
+        }
+
+        try
+        {
+            Model.load_state_dict(Tensors(value["model"]), strict: true);
+            LoadOptimizerState(_optimizer, Table(value["optimizer"]));
             if (Discriminator is not null && _discriminatorOptimizer is not null)
             {
-                Discriminator.LoadStateDict(Tensors(value["discriminator"]));
-                _discriminatorOptimizer.LoadStateDict(Map(value["optimizer_discriminator"]));
+                Discriminator.load_state_dict(Tensors(value["discriminator"]), strict: true);
+                LoadOptimizerState(_discriminatorOptimizer, Table(value["optimizer_discriminator"]));
+                _discriminatorOptimizer.to(Device);
             }
+
+            _optimizer.to(Device);
         }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or ExternalException or InvalidCastException or NullReferenceException)
         {
             throw new InvalidDataException($"'{path}' does not fit this configuration's networks: {e.Message}", e);
         }
 
-        GlobalStep = (long)value["step"]!;
-        Torch.Torch.SetRngState((Tensor)value["rng_state"]!);
-        PriorSeconds = (double)value["elapsed_s"]!;
+        GlobalStep = Long(value["step"]);
+        set_rng_state((Tensor)value["rng_state"]!);
+        PriorSeconds = Convert.ToDouble(value["elapsed_s"], System.Globalization.CultureInfo.InvariantCulture);
         _history.Clear();
-        foreach (var entry in (List<object?>)value["history"]!)
+        foreach (var entry in (ArrayList)value["history"]!)
         {
-            _history.Add(Map(entry).ToDictionary(p => p.Key, p => (double)p.Value!, StringComparer.Ordinal));
+            _history.Add(Table(entry).Cast<DictionaryEntry>().ToDictionary(
+                p => (string)p.Key, p => Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal));
         }
 
         _epochSums.Clear();
-        foreach (var (name, entry) in Map(value["epoch_sums"]))
+        foreach (DictionaryEntry entry in Table(value["epoch_sums"]))
         {
-            var pair = (List<object?>)entry!;
-            _epochSums[name] = ((double)pair[0]!, (int)(long)pair[1]!);
+            var pair = (ArrayList)entry.Value!;
+            _epochSums[(string)entry.Key] = (Convert.ToDouble(pair[0], System.Globalization.CultureInfo.InvariantCulture), (int)Long(pair[1]));
         }
     }
 
-    private static Dictionary<string, object?> ToObjectMap(IReadOnlyDictionary<string, double> values) =>
-        values.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
-
-    private static Dictionary<string, object?> Map(object? value) => value switch
+    /// <summary>Disposes every tensor in a structure read from or built for a checkpoint.</summary>
+    private static void DisposeTensors(object? value)
     {
-        Dictionary<string, object?> map => map,
-        Dictionary<long, object?> { Count: 0 } => new Dictionary<string, object?>(StringComparer.Ordinal),
-        _ => throw new InvalidDataException("A checkpoint entry that should be a dictionary is not one."),
-    };
+        switch (value)
+        {
+            case Tensor tensor:
+                tensor.Dispose();
+                break;
+            case Hashtable table:
+                foreach (DictionaryEntry entry in table)
+                {
+                    DisposeTensors(entry.Value);
+                }
+
+                break;
+            case ArrayList list:
+                foreach (var item in list)
+                {
+                    DisposeTensors(item);
+                }
+
+                break;
+        }
+    }
+
+    private static Hashtable StateDict(nn.Module module)
+    {
+        var table = new Hashtable();
+        foreach (var (name, tensor) in module.state_dict())
+        {
+            table[name] = tensor;
+        }
+
+        return table;
+    }
+
+    /// <summary>The optimizer's state dict in PyTorch's layout, as PyBridge writes it, held in memory.</summary>
+    private static Hashtable OptimizerState(OptimizerHelper optimizer)
+    {
+        using var buffer = new MemoryStream();
+        optimizer.save_py(buffer, leaveOpen: true);
+        buffer.Position = 0;
+        return PyTorchUnpickler.UnpickleStateDict(buffer);
+    }
+
+    private static void LoadOptimizerState(OptimizerHelper optimizer, Hashtable state)
+    {
+        using var buffer = new MemoryStream();
+        PyTorchPickler.PickleStateDict(buffer, state, leaveOpen: true);
+        buffer.Position = 0;
+        optimizer.load_py(buffer);
+    }
+
+    private static Hashtable ToTable<T>(IReadOnlyDictionary<string, T> values)
+    {
+        var table = new Hashtable();
+        foreach (var (key, item) in values)
+        {
+            table[key] = item;
+        }
+
+        return table;
+    }
+
+    private static long Long(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Hashtable Table(object? value) =>
+        value as Hashtable ?? throw new InvalidDataException("A checkpoint entry that should be a dictionary is not one.");
 
     private static Dictionary<string, Tensor> Tensors(object? value) =>
-        Map(value).ToDictionary(p => p.Key, p => p.Value as Tensor ?? throw new InvalidDataException($"Checkpoint entry '{p.Key}' is not a tensor."), StringComparer.Ordinal);
+        Table(value).Cast<DictionaryEntry>().ToDictionary(
+            p => (string)p.Key,
+            p => p.Value as Tensor ?? throw new InvalidDataException($"Checkpoint entry '{p.Key}' is not a tensor."),
+            StringComparer.Ordinal);
 }

@@ -1,6 +1,7 @@
 using SweepCluster.Denoising.Data;
 using SweepCluster.Denoising.Evaluation;
-using SweepCluster.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Training;
 
@@ -20,16 +21,16 @@ public sealed partial class C2CTrainer
         var loader = new BatchLoader(validation, Config.Data.BatchSize, Config.Data.Seed, shuffle: false);
         var images = new List<IReadOnlyDictionary<string, float[]>>();
         double zDistance = 0;
-        Model.Eval();
+        Model.eval();
         try
         {
             for (var b = 0; b < loader.BatchesPerPass; b++)
             {
-                using var scope = Torch.Torch.NewDisposeScope();
-                using var noGrad = Torch.Torch.NoGrad();
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
                 var batch = loader.GetBatch(1, b);
-                var outputs = Model.Forward(ToTensor(batch.NoisyA, batch.Shape), ToTensor(batch.NoisyB, batch.Shape));
-                zDistance += (outputs.EncodedA.Z - outputs.EncodedB.Z).Abs().Mean().Item() * batch.Count;
+                var outputs = Model.forward(ToTensor(batch.NoisyA, batch.Shape), ToTensor(batch.NoisyB, batch.Shape));
+                zDistance += Item((outputs.EncodedA.Z - outputs.EncodedB.Z).abs().mean()) * batch.Count;
                 var perOutput = new Dictionary<string, float[]>(StringComparer.Ordinal)
                 {
                     ["x_a_recon"] = ToCpuArray(outputs.XARecon),
@@ -52,7 +53,7 @@ public sealed partial class C2CTrainer
         }
         finally
         {
-            Model.Train();
+            Model.train();
         }
 
         var (channels, height, width) = (validation.Channels, validation.Height, validation.Width);
@@ -87,5 +88,5 @@ public sealed partial class C2CTrainer
         }
     }
 
-    private static float[] ToCpuArray(Tensor tensor) => (tensor.Device.Type == DeviceType.Cpu ? tensor : tensor.To(Torch.Device.Cpu)).Contiguous().ToArray();
+    private static float[] ToCpuArray(Tensor tensor) => tensor.cpu().contiguous().data<float>().ToArray();
 }

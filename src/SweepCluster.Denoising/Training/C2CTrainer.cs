@@ -1,9 +1,11 @@
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Data;
 using SweepCluster.Denoising.Models;
-using SweepCluster.Torch;
-using SweepCluster.Torch.Optim;
-using TorchDevice = SweepCluster.Torch.Device;
+using SweepCluster.Denoising.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using TorchDevice = TorchSharp.torch.Device;
 
 namespace SweepCluster.Denoising.Training;
 
@@ -13,16 +15,19 @@ namespace SweepCluster.Denoising.Training;
 /// same subsequent losses: the data are a pure function of (data seed, epoch, step) (<see cref="BatchLoader"/>),
 /// the learning rate a pure function of the step, and the checkpoint holds the weights, the optimizer moments and
 /// the global RNG state. Not thread-safe; one trainer per thread (libtorch's autograd mode and the dispose scopes
-/// are per thread).
+/// are per thread). The first step checks every metric for NaN and infinity and throws
+/// <see cref="NonFiniteStartException"/>, so a network that starts from garbage fails loudly instead of training.
 /// </summary>
 public sealed partial class C2CTrainer : IDisposable
 {
-    private readonly Optimizer _optimizer;
-    private readonly Optimizer? _discriminatorOptimizer;
+    private readonly OptimizerHelper _optimizer;
+    private readonly OptimizerHelper? _discriminatorOptimizer;
     private readonly LossSchedule _schedule;
     private readonly BatchLoader _trainLoader;
     private readonly Dictionary<string, (double Sum, int Count)> _epochSums = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyDictionary<string, double>> _history = [];
+    private readonly Parameter[] _modelParameters;
+    private readonly Parameter[] _discriminatorParameters = [];
 
     /// <summary>Builds the networks from <c>seed</c> on <paramref name="device"/> over the given training set.</summary>
     public C2CTrainer(TrialConfig config, IPairedDataset train, TorchDevice device)
@@ -31,29 +36,27 @@ public sealed partial class C2CTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(train);
         Config = config;
         Device = device;
-        if (config.Threads > 0)
+        TorchRuntime.Configure(config.Threads);
+        TorchRuntime.UseDeterministicAlgorithms(config.Trainer.Deterministic);
+
+        // The networks' starting weights are drawn from the global generator, seeded here; the seed also fixes the
+        // generator's later state, which the checkpoint carries.
+        manual_seed(config.Seed);
+        Model = new C2CModel(config.Model, config.Trainer, train.Channels);
+        if (config.Model.Discriminator.Enabled)
         {
-            Torch.Torch.Threads = config.Threads;
+            Discriminator = new PatchDiscriminator(train.Channels, config.Model.Discriminator.Features);
         }
 
-        Torch.Torch.UseDeterministicAlgorithms(config.Trainer.Deterministic);
-        Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
-        using (var generator = new Generator(unchecked((ulong)config.Seed)))
-        {
-            Model = new C2CModel(config.Model, config.Trainer, train.Channels, generator);
-            if (config.Model.Discriminator.Enabled)
-            {
-                Discriminator = new PatchDiscriminator(train.Channels, config.Model.Discriminator.Features, generator);
-            }
-        }
-
-        Model.To(device);
-        Discriminator?.To(device);
+        Model.to(device);
+        Discriminator?.to(device);
         var t = config.Trainer;
-        _optimizer = CreateOptimizer(Model.Parameters(), t.Lr);
+        _modelParameters = [.. Model.parameters()];
+        _optimizer = CreateOptimizer(_modelParameters, t.Lr);
         if (Discriminator is not null)
         {
-            _discriminatorOptimizer = CreateOptimizer(Discriminator.Parameters(), config.Model.Discriminator.Lr);
+            _discriminatorParameters = [.. Discriminator.parameters()];
+            _discriminatorOptimizer = CreateOptimizer(_discriminatorParameters, config.Model.Discriminator.Lr);
         }
 
         _schedule = LossSchedule.From(t);
@@ -128,12 +131,12 @@ public sealed partial class C2CTrainer : IDisposable
     public Dictionary<string, double> TrainStep(PairedBatch batch, double epochProgress, long step)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var t = Config.Trainer;
         var lr = LearningRateSchedule.At(t.LrSchedule, t.Lr, step, TotalSteps, t.WarmupSteps);
-        _optimizer.LearningRate = lr;
-        Model.Train();
-        Discriminator?.Train();
+        SetLearningRate(_optimizer, lr);
+        Model.train();
+        Discriminator?.train();
         var (xA, xB) = (ToTensor(batch.NoisyA, batch.Shape), ToTensor(batch.NoisyB, batch.Shape));
         Tensor? cleanA = null, cleanB = null;
         if (t.Mode == TrainerMode.Supervised)
@@ -142,50 +145,56 @@ public sealed partial class C2CTrainer : IDisposable
             cleanB = ToTensor(batch.CleanB!, batch.Shape);
         }
 
-        var outputs = Model.Forward(xA, xB);
+        var outputs = Model.forward(xA, xB);
         var weights = _schedule.WeightsAt(epochProgress);
-        var terms = C2CLosses.Compute(outputs, xA, xB, weights, t, Discriminator is null ? null : Discriminator.Forward, cleanA, cleanB);
-        _optimizer.ZeroGrad();
-        terms.Total.Backward();
+        var terms = C2CLosses.Compute(outputs, xA, xB, weights, t, Discriminator is null ? null : Discriminator.forward, cleanA, cleanB);
+        _optimizer.zero_grad();
+        terms.Total.backward();
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["loss.content"] = terms.Content.Item(),
-            ["loss.recon"] = terms.Recon.Item(),
-            ["loss.cross"] = terms.Cross.Item(),
-            ["loss.edge"] = terms.Edge.Item(),
+            ["loss.content"] = Item(terms.Content),
+            ["loss.recon"] = Item(terms.Recon),
+            ["loss.cross"] = Item(terms.Cross),
+            ["loss.edge"] = Item(terms.Edge),
         };
         if (terms.Adversarial is not null)
         {
-            metrics["loss.adversarial"] = terms.Adversarial.Item();
+            metrics["loss.adversarial"] = Item(terms.Adversarial);
         }
 
-        metrics["loss.total"] = terms.Total.Item();
-        metrics["z_distance"] = (outputs.EncodedA.Z - outputs.EncodedB.Z).Abs().Mean().Item();
+        metrics["loss.total"] = Item(terms.Total);
+        metrics["z_distance"] = Item((outputs.EncodedA.Z - outputs.EncodedB.Z).abs().mean());
         foreach (var (name, parameters) in Model.ParameterGroups())
         {
             metrics["grad_norm." + name] = GradientNorm(parameters);
         }
 
-        if (t.GradClip > 0)
+        if (step == 0)
         {
-            Functional.ClipGradNorm(_optimizer.Parameters, t.GradClip);
+            // Before the optimizer touches the weights, so the report names the broken ones, not all of them.
+            NonFiniteStartException.ThrowIfAny(metrics, NonFiniteParameters);
         }
 
-        _optimizer.Step();
+        if (t.GradClip > 0)
+        {
+            nn.utils.clip_grad_norm_(_modelParameters, t.GradClip);
+        }
+
+        _optimizer.step();
         if (Discriminator is not null && _discriminatorOptimizer is not null)
         {
-            _discriminatorOptimizer.LearningRate = LearningRateSchedule.At(t.LrSchedule, Config.Model.Discriminator.Lr, step, TotalSteps, t.WarmupSteps);
-            _discriminatorOptimizer.ZeroGrad();
-            var discriminatorLoss = C2CLosses.DiscriminatorLoss(Discriminator.Forward, outputs);
-            discriminatorLoss.Backward();
-            metrics["loss.discriminator"] = discriminatorLoss.Item();
-            metrics["grad_norm.discriminator"] = GradientNorm(_discriminatorOptimizer.Parameters);
+            SetLearningRate(_discriminatorOptimizer, LearningRateSchedule.At(t.LrSchedule, Config.Model.Discriminator.Lr, step, TotalSteps, t.WarmupSteps));
+            _discriminatorOptimizer.zero_grad();
+            var discriminatorLoss = C2CLosses.DiscriminatorLoss(Discriminator.forward, outputs);
+            discriminatorLoss.backward();
+            metrics["loss.discriminator"] = Item(discriminatorLoss);
+            metrics["grad_norm.discriminator"] = GradientNorm(_discriminatorParameters);
             if (t.GradClip > 0)
             {
-                Functional.ClipGradNorm(_discriminatorOptimizer.Parameters, t.GradClip);
+                nn.utils.clip_grad_norm_(_discriminatorParameters, t.GradClip);
             }
 
-            _discriminatorOptimizer.Step();
+            _discriminatorOptimizer.step();
         }
 
         metrics["lr"] = lr;
@@ -200,35 +209,55 @@ public sealed partial class C2CTrainer : IDisposable
         Discriminator?.Dispose();
     }
 
-    /// <summary>The global L2 norm of the gradients of <paramref name="parameters"/> (0 when none has a gradient).</summary>
-    internal static double GradientNorm(IReadOnlyList<Tensor> parameters)
+    /// <summary>Names of the parameters whose values or gradients hold NaN or infinity (where a bad start shows).</summary>
+    private List<string> NonFiniteParameters()
     {
-        var squares = new List<Tensor>();
-        using (Torch.Torch.NoGrad())
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        IEnumerable<(string Name, Parameter Parameter)> all = Model.named_parameters();
+        if (Discriminator is not null)
         {
-            foreach (var parameter in parameters)
-            {
-                if (parameter.Grad is { } grad)
-                {
-                    squares.Add(grad.Square().Sum());
-                }
-            }
-
-            return squares.Count == 0 ? 0 : Math.Sqrt(Tensor.Stack(squares).Sum().Item());
+            all = all.Concat(Discriminator.named_parameters().Select(p => ("discriminator." + p.name, p.parameter)));
         }
+
+        var parameters = all.ToList();
+        var values = parameters.Where(p => !isfinite(p.Parameter).all().item<bool>()).Select(p => p.Name).ToList();
+        return values.Count > 0
+            ? values
+            : [.. parameters.Where(p => p.Parameter.grad is { } g && !isfinite(g).all().item<bool>()).Select(p => p.Name + ".grad")];
     }
+
+    /// <summary>The global L2 norm of the gradients of <paramref name="parameters"/> (0 when none has a gradient).</summary>
+    internal static double GradientNorm(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var squares = parameters.Select(p => p.grad).OfType<Tensor>().Select(g => g.square().sum()).ToList();
+        return squares.Count == 0 ? 0 : Math.Sqrt(stack(squares).sum().item<float>());
+    }
+
+    /// <summary>A scalar tensor's value (float32 on the device) as a double.</summary>
+    internal static double Item(Tensor scalar) => scalar.to(torch.ScalarType.Float64).item<double>();
 
     private Tensor ToTensor(float[] data, long[] shape)
     {
-        var cpu = Tensor.FromArray(data, shape);
-        return Device.Type == DeviceType.Cpu ? cpu : cpu.To(Device);
+        var cpu = tensor(data, shape);
+        return Device.type == DeviceType.CPU ? cpu : cpu.to(Device);
     }
 
-    private Optimizer CreateOptimizer(IReadOnlyList<Tensor> parameters, double lr)
+    private static void SetLearningRate(OptimizerHelper optimizer, double lr)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = lr;
+        }
+    }
+
+    private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters, double lr)
     {
         var t = Config.Trainer;
         return t.Optimizer == OptimizerKind.AdamW
-            ? new AdamW(parameters, lr, t.Betas[0], t.Betas[1], weightDecay: t.WeightDecay)
-            : new Adam(parameters, lr, t.Betas[0], t.Betas[1], weightDecay: t.WeightDecay);
+            ? optim.AdamW(parameters, lr, t.Betas[0], t.Betas[1], weight_decay: t.WeightDecay)
+            : optim.Adam(parameters, lr, t.Betas[0], t.Betas[1], weight_decay: t.WeightDecay);
     }
 }

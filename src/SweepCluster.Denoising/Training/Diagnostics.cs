@@ -1,7 +1,8 @@
 using System.Globalization;
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Data;
-using SweepCluster.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Training;
 
@@ -81,12 +82,12 @@ public static class Diagnostics
 
     private static void WriteShapes(C2CTrainer trainer, IPairedDataset train, TextWriter output)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var batch = new BatchLoader(train, trainer.Config.Data.BatchSize, trainer.Config.Data.Seed, shuffle: false).GetBatch(1, 0);
-        var x = Tensor.FromArray(batch.NoisyA, batch.Shape).To(trainer.Device);
-        var o = trainer.Model.Forward(x, Tensor.FromArray(batch.NoisyB, batch.Shape).To(trainer.Device));
-        static string S(Tensor t) => "[" + string.Join(", ", t.Shape) + "]";
+        var x = tensor(batch.NoisyA, batch.Shape).to(trainer.Device);
+        var o = trainer.Model.forward(x, tensor(batch.NoisyB, batch.Shape).to(trainer.Device));
+        static string S(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
         output.WriteLine($"shapes: x {S(x)}, z {S(o.EncodedA.Z)}{(o.EncodedA.ZNoise is null ? string.Empty : $", z_noise {S(o.EncodedA.ZNoise)}")}, skips {string.Join(" ", o.EncodedA.Skips.Select(S))}");
         output.WriteLine($"        x_a_recon {S(o.XARecon)}, x_a_from_b {S(o.XAFromB)}, x_b_recon {S(o.XBRecon)}, x_b_from_a {S(o.XBFromA)}");
     }

@@ -2,16 +2,19 @@ using System.Diagnostics;
 using System.Globalization;
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Data;
+using System.Runtime.InteropServices;
 using SweepCluster.Denoising.Rendering;
-using SweepCluster.Torch;
-using TorchDevice = SweepCluster.Torch.Device;
+using SweepCluster.Denoising.Runtime;
+using TorchSharp;
+using TorchDevice = TorchSharp.torch.Device;
 
 namespace SweepCluster.Denoising.Training;
 
 /// <summary>
 /// Runs one trial end to end (what <c>sweepcluster trial-run</c> and <c>train</c> call): trains, evaluates each
 /// epoch, checkpoints, draws panels and reports everything through <see cref="ITrialEvents"/>. Files it writes
-/// under the output directory: <c>checkpoint.pt</c> (the latest resumable checkpoint), <c>metrics.jsonl</c> (every
+/// under the output directory: <c>checkpoint.pt</c> (the latest resumable checkpoint, in <c>torch.save</c> format),
+/// <c>model.pt</c> (the final weights as a PyTorch state dict), <c>metrics.jsonl</c> (every
 /// metric point as a JSON line, appended across resumes), <c>panels/panel_N.png</c> and <c>summary.json</c>.
 /// Metric names are the protocol's; epoch means carry the prefix <c>epoch.</c> (<c>epoch.loss.cross</c>) because
 /// they are reported at the epoch's last step, where the step's own point already holds the plain name.
@@ -19,14 +22,17 @@ namespace SweepCluster.Denoising.Training;
 public static class TrialRunner
 {
     public const string CheckpointFileName = "checkpoint.pt";
+    public const string WeightsFileName = "model.pt";
     public const string MetricsFileName = "metrics.jsonl";
     public const string SummaryFileName = "summary.json";
 
     /// <summary>Seconds one training step took (wall clock).</summary>
     public const string TimeStepMetric = "time.step_s";
 
-    /// <summary>Bytes this attempt's process has allocated on its GPU (CUDA only).</summary>
+    /// <summary>Bytes this attempt's process holds on its GPU (CUDA only).</summary>
     public const string GpuMemoryMetric = "gpu.memory_allocated_bytes";
+
+    private static readonly TimeSpan GpuMemoryInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs the trial and returns its summary (also sent as the last event).</summary>
     /// <param name="resumeCheckpoint">A checkpoint of the same configuration to continue from, or null to start fresh.</param>
@@ -55,12 +61,39 @@ public static class TrialRunner
     /// <exception cref="InvalidOperationException">CUDA was asked for but is not available.</exception>
     public static TorchDevice ResolveDevice(DeviceKind kind) => kind switch
     {
-        DeviceKind.Cpu => TorchDevice.Cpu,
-        DeviceKind.Cuda => Torch.Torch.CudaIsAvailable ? TorchDevice.Cuda() : throw new InvalidOperationException("device: cuda was requested but CUDA is not available."),
-        _ => Torch.Torch.CudaIsAvailable ? TorchDevice.Cuda() : TorchDevice.Cpu,
+        DeviceKind.Cpu => torch.CPU,
+        DeviceKind.Cuda => CudaDevices.IsAvailable ? torch.CUDA : throw new InvalidOperationException("device: cuda was requested but CUDA is not available (the CPU build of TorchSharp, or no GPU)."),
+        _ => CudaDevices.IsAvailable ? torch.CUDA : torch.CPU,
     };
 
+    /// <summary>
+    /// The configuration keys that decide the networks' tensor shapes: where libtorch refuses an operation that
+    /// validation let through, one of these is the cause.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ShapeKeys =
+    [
+        "data.image_size", "data.batch_size", "model.encoder.features", "model.encoder.latent_channels",
+        "model.decoder_a.features", "model.decoder_b.features", "model.decoder_a.latent_channels",
+        "model.decoder_b.latent_channels", "model.noise_channels", "model.skip_mode", "model.architecture",
+        "model.discriminator.features",
+    ];
+
     private static TrialSummary Run(TrialConfig config, string outDirectory, string? resumeCheckpoint, ITrialEvents events, int? maxSteps, CancellationToken ct)
+    {
+        try
+        {
+            return RunTrial(config, outDirectory, resumeCheckpoint, events, maxSteps, ct);
+        }
+        catch (ExternalException e)
+        {
+            // libtorch's message starts with its own one-line reason; its C++ backtrace follows and helps nobody here.
+            var reason = e.Message.Split('\n', 2)[0].Trim();
+            throw new TrialConfigException(
+                $"libtorch could not run this configuration: {reason}. Check the keys that shape the networks: {string.Join(", ", ShapeKeys)}.", e);
+        }
+    }
+
+    private static TrialSummary RunTrial(TrialConfig config, string outDirectory, string? resumeCheckpoint, ITrialEvents events, int? maxSteps, CancellationToken ct)
     {
         Directory.CreateDirectory(outDirectory);
         var (train, validation) = PairedDatasets.Create(config.Data);
@@ -83,6 +116,7 @@ public static class TrialRunner
         var epochs = config.Trainer.Epochs;
         EvaluationResult? evaluation = null;
         var checkpointedAt = -1L;
+        TimeSpan? gpuMemorySampledAt = null;
         while (!trainer.IsFinished && (maxSteps is null || trainer.GlobalStep < maxSteps))
         {
             ct.ThrowIfCancellationRequested();
@@ -97,9 +131,11 @@ public static class TrialRunner
             // Wall-clock facts of the step, outside the trainer's deterministic metrics: the silo turns them into
             // the step-duration histogram and the GPU memory gauge.
             Metric(result.Step, result.Epoch, TimeStepMetric, stepSeconds, MetricKind.Step);
-            if (trainer.Device.Type == Torch.DeviceType.Cuda)
+            if (trainer.Device.type == DeviceType.CUDA && (gpuMemorySampledAt is null || clock.Elapsed - gpuMemorySampledAt > GpuMemoryInterval))
             {
-                Metric(result.Step, result.Epoch, GpuMemoryMetric, Torch.Torch.GetCudaDevice(trainer.Device.Index).AllocatedMemory, MetricKind.Step);
+                // TorchSharp has no allocator statistics: nvidia-smi's figure for this process, a few times a minute.
+                gpuMemorySampledAt = clock.Elapsed;
+                Metric(result.Step, result.Epoch, GpuMemoryMetric, CudaDevices.ProcessMemoryBytes(), MetricKind.Step);
             }
 
             var perStep = clock.Elapsed.TotalSeconds / (result.Step - startStep);
@@ -134,6 +170,7 @@ public static class TrialRunner
             ReportEvaluation(evaluation, trainer.GlobalStep, trainer.CurrentEpoch, Metric);
         }
 
+        trainer.SaveWeights(Path.Combine(outDirectory, WeightsFileName));
         WritePanels(evaluation, config.Evaluation.Panels, outDirectory, events);
         metricsFile.Flush();
         events.Artifact(MetricsFileName, ArtifactKind.Metrics, MetricsFileName);

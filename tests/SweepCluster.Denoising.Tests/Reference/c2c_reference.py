@@ -4,6 +4,8 @@ Usage: c2c_reference.py DIR
 DIR holds params.json (the architecture), state.pt (the C# model's initial state dict) and inputs.pt
 ({"x_a", "x_b"}). Writes DIR/outputs.pt: the four outputs, the latents, the loss terms at these weights
 and the gradient norm of each parameter group after back-propagating the weighted total.
+Without state.pt the model keeps PyTorch's own initialisation (seeded) and its state dict is written to
+DIR/torch_state.pt first, for the C# side to load.
 """
 import json
 import sys
@@ -147,8 +149,12 @@ def main():
     folder = sys.argv[1]
     p = json.load(open(f"{folder}/params.json"))
     torch.set_num_threads(1)
+    torch.manual_seed(3)
     model = Model(p)
-    model.load_state_dict(torch.load(f"{folder}/state.pt"))
+    try:
+        model.load_state_dict(torch.load(f"{folder}/state.pt"))
+    except FileNotFoundError:
+        torch.save(model.state_dict(), f"{folder}/torch_state.pt")
     inputs = torch.load(f"{folder}/inputs.pt")
     xa, xb = inputs["x_a"], inputs["x_b"]
     ea, eb, ar, br, afb, bfa = model(xa, xb)
