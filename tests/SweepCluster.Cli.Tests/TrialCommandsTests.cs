@@ -54,6 +54,62 @@ public sealed class TrialCommandsTests : IDisposable
             .Order()
             .ToList();
         Assert.Equal([1L, 2, 3, 4, 5, 6], stepsSeen);
+        Assert.DoesNotContain("NNPACK", result.Transcript, StringComparison.Ordinal);
+
+        // A researcher opens both files in PyTorch: the checkpoint's model entry and model.pt are state dicts of the
+        // same network, and the checkpoint knows its step.
+        var python = PythonReference.RunCode(
+            "import sys, torch\n"
+            + "c = torch.load(sys.argv[1]); w = torch.load(sys.argv[2])\n"
+            + "assert set(c['model']) == set(w), 'model.pt and the checkpoint name different parameters'\n"
+            + "print(c['step'], len(w), tuple(w['encoder.inc.net.0.weight'].shape), sorted(c['optimizer']))\n",
+            Path.Combine(output, "checkpoint.pt"),
+            Path.Combine(output, "model.pt"));
+        Assert.Matches(@"^6 \d+ \(16, 1, 3, 3\) \['param_groups', 'state'\]", python.Trim());
+    }
+
+    [Fact]
+    public async Task The_published_layout_loads_TorchSharp_and_trains_a_step()
+    {
+        // What the images ship: `dotnet publish` of the CLI, native libraries under runtimes/, the build's
+        // compatibility fix applied there too where this system needs it.
+        var publish = Path.Combine(_temp.Path, "publish");
+        var project = Path.Combine(CliPaths.RepositoryRoot, "src", "SweepCluster.Cli");
+        var published = await RunProcessAsync("dotnet", ["publish", project, "-c", "Release", "-o", publish, "-nologo", "-v", "quiet"], TimeSpan.FromMinutes(8));
+        Assert.True(published.ExitCode == 0, published.Output);
+
+        var doctor = await RunProcessAsync("dotnet", [Path.Combine(publish, "sweepcluster.dll"), "doctor"], Timeout);
+
+        Assert.True(doctor.ExitCode == 0, doctor.Output);
+        Assert.Matches(@"(?m)^libtorch\s+2\.10", doctor.Output);
+        Assert.Matches(@"(?m)^compat fix\s+(applied|not applied)", doctor.Output);
+        Assert.Matches(@"(?m)^train step\s+[0-9.]+ ms median on cpu .* loss [0-9.]+$", doctor.Output);
+        Assert.DoesNotContain("NNPACK", doctor.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, string[] arguments, TimeSpan timeout)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} ran past {timeout}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Runtime;
 using SweepCluster.Denoising.Training;
 
 namespace SweepCluster.Cli.Commands;
@@ -33,7 +34,17 @@ internal static class TrialCommands
             var outDirectory = result.GetValue(output) ?? Path.Combine("runs", trial.Name);
             Console.WriteLine($"training {trial.Name} ({trial.Trainer.Mode}, {trial.Model.Architecture}, cross {trial.Trainer.CrossDomainStrategy}); output in {outDirectory}");
             var table = new EpochTableEvents(Console.Out);
-            var summary = await TrialRunner.RunAsync(trial, outDirectory, result.GetValue(resume), table, result.GetValue(steps), ct);
+            TrialSummary summary;
+            try
+            {
+                summary = await TrialRunner.RunAsync(trial, outDirectory, result.GetValue(resume), table, result.GetValue(steps), ct);
+            }
+            catch (Exception e) when (e is TrialConfigException or NonFiniteStartException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"{trial.Name}: {e.Message}");
+                return 1;
+            }
+
             PrintSummary(summary);
             return 0;
         });
@@ -104,6 +115,12 @@ internal static class TrialCommands
             catch (OperationCanceledException) when (watched.IsCancellationRequested)
             {
                 return 143;
+            }
+            catch (Exception e) when (e is TrialConfigException or NonFiniteStartException or InvalidDataException)
+            {
+                // The silo reports the last lines of standard error as the attempt's failure: one line, no stack.
+                Console.Error.WriteLine(e.Message);
+                return 1;
             }
 
             return 0;
