@@ -1,7 +1,7 @@
 namespace SweepCluster.Cli.Output;
 
 /// <summary>
-/// A table a command prints, independent of how: <see cref="CliConsole.Write(CliTable)"/> draws it
+/// A table a command prints, independent of how: <c>CliConsole.Write</c> draws it
 /// on a terminal and writes plain lines, one row per line, everywhere else.
 /// </summary>
 internal sealed class CliTable
