@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using SweepCluster.Cluster;
 using SweepCluster.Coordinator;
 using SweepCluster.Coordinator.Security;
@@ -57,7 +59,15 @@ internal sealed class LocalCluster : IAsyncDisposable
             Core = new CoordinatorOptions { LeaseTtl = TimeSpan.FromSeconds(15) },
             ExpiryInterval = TimeSpan.FromSeconds(1),
             ClaimRecheckInterval = TimeSpan.FromSeconds(1),
-            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+            ConfigureLogging = logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                // The framework's warnings (hosting, Kestrel, data protection) are about a host the user
+                // neither configured nor can change here; its errors, and all of ours, still show.
+                logging.AddFilter("Microsoft", LogLevel.Error);
+                // Standard output is the run's progress and matrix, which pipes and files keep.
+                logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            },
         });
         await coordinator.StartAsync(cancellationToken);
         var address = CoordinatorHost.GetListenAddress(coordinator);

@@ -1,8 +1,12 @@
 using System.CommandLine;
+using Spectre.Console;
 using SweepCluster.Cli;
 using SweepCluster.Cli.Commands;
+using SweepCluster.Cli.Output;
 using SweepCluster.Telemetry;
 
+// Whatever writes through Spectre writes with this process's capabilities (ConsoleCapabilities), not Spectre's guesses.
+AnsiConsole.Console = CliConsole.Out;
 var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contrast MRI denoiser, answered with a measured test matrix.")
 {
     DoctorCommand.Create(),

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using SweepCluster.Cli.Output;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Coordinator.Contracts;
 using SweepCluster.Silo;
@@ -9,36 +9,41 @@ namespace SweepCluster.Cli;
 
 /// <summary>
 /// Live progress of a local sweep: per slot the trial, epoch/step, ETA and current losses; overall
-/// done/total and ETA. A live table on a terminal, plain lines (one per change) otherwise.
+/// done/total and ETA. A live table on a terminal that takes escape codes; otherwise plain lines
+/// (<see cref="PlainProgressLog"/>): one per trial that starts or ends, and progress at most every 30 s.
 /// </summary>
 internal sealed class ProgressView
 {
     private static readonly TrialState[] Terminal = [TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
 
+    /// <summary>How often the coordinator is asked; what is printed off a terminal is throttled apart from this.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
     private readonly SiloRuntime _silo;
     private readonly UserClient _client;
     private readonly string _sweepId;
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private string _lastLine = string.Empty;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _started;
     private int? _baseline;
 
-    public ProgressView(SiloRuntime silo, UserClient client, string sweepId)
+    public ProgressView(SiloRuntime silo, UserClient client, string sweepId, TimeProvider time)
     {
         _silo = silo;
         _client = client;
         _sweepId = sweepId;
+        _time = time;
+        _started = time.GetUtcNow();
     }
 
     /// <summary>Shows progress until every trial has ended (true) or the run is cancelled (false).</summary>
     public async Task<bool> RunUntilDoneAsync(CancellationToken cancellationToken)
     {
-        var interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         try
         {
-            if (interactive)
+            if (CliConsole.CanRedraw)
             {
                 var done = false;
-                await AnsiConsole.Live(new Text("starting...")).AutoClear(false).StartAsync(async context =>
+                await CliConsole.Out.Live(new Text("starting...")).AutoClear(false).StartAsync(async context =>
                 {
                     while (true)
                     {
@@ -50,22 +55,31 @@ internal sealed class ProgressView
                             return;
                         }
 
-                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                        await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
                     }
                 });
                 return done;
             }
 
+            var log = new PlainProgressLog(_time, PlainProgressLog.DefaultInterval);
             while (true)
             {
                 var detail = await _client.GetSweepAsync(_sweepId, cancellationToken);
-                PrintPlain(detail);
-                if (detail.Trials.All(t => Terminal.Contains(t.State)))
+                var finished = detail.Trials.All(t => Terminal.Contains(t.State));
+                var trials = detail.Trials
+                    .Select(t => new TrialStatus(t.Id, string.Create(CultureInfo.InvariantCulture, $"{t.ConfigName}, seed {t.Seed}"), t.State.ToString().ToLowerInvariant()))
+                    .ToList();
+                foreach (var line in log.Observe(trials, PlainLine(detail), finished))
+                {
+                    Console.WriteLine(line);
+                }
+
+                if (finished)
                 {
                     return true;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                await Task.Delay(PollInterval, _time, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -79,9 +93,11 @@ internal sealed class ProgressView
         var progress = _silo.GetProgress();
         var (done, total, eta) = Overall(detail, progress);
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"{_sweepId}: {done}/{total} trials done, ETA {Format(eta)}"))
+            .Title(Markup.Escape($"{_sweepId}: {done}/{total} trials done, ETA {ElapsedText.Format(eta)}"))
             .Caption(Markup.Escape(Counts(detail)));
         table.AddColumns("slot", "trial", "configuration", "epoch", "step", "ETA", "losses");
+        table.Columns[1].NoWrap();
+        table.Columns[2].NoWrap();
         foreach (var slot in progress.Slots)
         {
             table.AddRow(
@@ -90,28 +106,23 @@ internal sealed class ProgressView
                 Markup.Escape(slot.ConfigName ?? string.Empty),
                 slot.Epoch is null ? string.Empty : $"{slot.Epoch}/{slot.Epochs}",
                 slot.Step is null ? string.Empty : $"{slot.Step}/{slot.Steps}",
-                Format(slot.EtaSeconds is null ? null : TimeSpan.FromSeconds(slot.EtaSeconds.Value)),
+                ElapsedText.Format(slot.EtaSeconds is null ? null : TimeSpan.FromSeconds(slot.EtaSeconds.Value)),
                 Markup.Escape(Losses(slot.LatestLosses)));
         }
 
         return table;
     }
 
-    private void PrintPlain(SweepDetailDto detail)
+    /// <summary>The progress line: overall counts and ETA, then each busy slot's trial, epoch, step and losses.</summary>
+    private string PlainLine(SweepDetailDto detail)
     {
         var progress = _silo.GetProgress();
         var (done, total, eta) = Overall(detail, progress);
         var slots = string.Join("; ", progress.Slots
             .Where(s => s.TrialId is not null)
-            .Select(s => $"{s.SlotId} {s.ConfigName} epoch {s.Epoch}/{s.Epochs} step {s.Step}/{s.Steps} {Losses(s.LatestLosses)}"));
-        var line = $"{done}/{total} done, ETA {Format(eta)} | {Counts(detail)} | {slots}";
-        // Only epoch-level changes make a new line, so a log file stays readable.
-        var key = line.Split(" step ")[0] + done.ToString(CultureInfo.InvariantCulture);
-        if (key != _lastLine)
-        {
-            _lastLine = key;
-            Console.WriteLine($"[{Format(Stopwatch.GetElapsedTime(_started))}] {line}");
-        }
+            .Select(s => $"{s.SlotId} {s.ConfigName} epoch {s.Epoch}/{s.Epochs} step {s.Step}/{s.Steps} {Losses(s.LatestLosses)}".TrimEnd()));
+        var line = $"{done}/{total} done, ETA {ElapsedText.Format(eta)} | {Counts(detail)}";
+        return slots.Length == 0 ? line : $"{line} | {slots}";
     }
 
     private (int Done, int Total, TimeSpan? Eta) Overall(SweepDetailDto detail, SiloProgress progress)
@@ -120,7 +131,7 @@ internal sealed class ProgressView
         var done = detail.Trials.Count(t => Terminal.Contains(t.State));
         var partial = progress.Slots.Where(s => s.TrialId is not null && s.Steps is > 0)
             .Sum(s => Math.Clamp((double)(s.Step ?? 0) / s.Steps!.Value, 0, 1));
-        var elapsed = Stopwatch.GetElapsedTime(_started);
+        var elapsed = _time.GetUtcNow() - _started;
         // Trials finished before this run started (a resumed sweep) say nothing about this run's pace.
         _baseline ??= done;
         var fraction = (done - _baseline.Value + partial) / Math.Max(1, total - _baseline.Value);
@@ -133,7 +144,4 @@ internal sealed class ProgressView
 
     private static string Losses(IReadOnlyDictionary<string, double> losses) =>
         string.Join(" ", losses.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key.Replace("loss.", string.Empty, StringComparison.Ordinal)}={l.Value:G3}")));
-
-    private static string Format(TimeSpan? span) =>
-        span is null ? "-" : span.Value.TotalHours >= 1 ? span.Value.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.Value.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

@@ -63,6 +63,16 @@ public static class CoordinatorHost
         services.ConfigureHttpJsonOptions(o => CoordinatorJson.Configure(o.SerializerOptions));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        // AddAuthentication brings data protection, whose hosted service creates a key ring at start-up:
+        // a key file written unencrypted under ~/.aspnet and a "No XML encryptor configured" warning on
+        // every fresh machine. Nothing here protects data (bearer tokens, no cookies, no antiforgery),
+        // so the warm-up goes; a key ring would still be made on first use if something ever needed one.
+        foreach (var warmUp in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+        {
+            services.Remove(warmUp);
+        }
+
         services.AddAuthorizationBuilder()
             .AddPolicy(CoordinatorRoles.Silo, p => p.RequireRole(CoordinatorRoles.Silo))
             .AddPolicy(CoordinatorRoles.User, p => p.RequireRole(CoordinatorRoles.User))

@@ -22,8 +22,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Transcript);
         Assert.Contains("seed-test-matrix: profile", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^\s*#\s+trial\s+configuration\s+seed\s+parameters\s+expected\s*$", result.Output);
-        // One numbered row per trial, in order (long cells wrap onto continuation lines without a number).
-        var numbers = Regex.Matches(result.Output, @"(?m)^\s{1,3}(\d+)\s{2,}[0-9a-f]{6,}").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        // One numbered row per trial, in order, one line each (the output is not a terminal).
+        var numbers = Regex.Matches(result.Output, @"(?m)^\s*(\d+)\s{2,}[0-9a-f]{16}\s").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(1, count), numbers);
         foreach (var row in new[] { "original", "no_skip", "pure_n2n" })
         {
@@ -47,8 +47,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("sweep tiny.cpu: 4 trials; 1 CPU slot(s) x 1 thread(s)", result.Output, StringComparison.Ordinal);
         Assert.Contains("4/4 done", result.Output, StringComparison.Ordinal);
 
-        // The printed matrix: one row per configuration, n = 2, mean ± std.
+        // The printed matrix: one row per configuration, n = 2, mean ± std, within 120 columns.
         var tableLines = result.Output.Split('\n').Where(l => l.StartsWith('|')).ToList();
+        Assert.All(tableLines, line => Assert.True(line.Length <= 120, $"{line.Length} columns: {line}"));
         var header = Cells(tableLines[0]);
         var nColumn = header.IndexOf("n");
         var psnrColumn = header.IndexOf("PSNR cross (dB)");

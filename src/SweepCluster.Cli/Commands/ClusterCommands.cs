@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using Spectre.Console;
+using SweepCluster.Cli.Output;
 using SweepCluster.Cluster;
 using SweepCluster.Cluster.Store;
 using SweepCluster.Coordinator;
@@ -185,30 +185,33 @@ internal static class ClusterCommands
             var id = result.GetValue(sweep);
             if (id is null)
             {
-                var table = new Table().Border(TableBorder.Simple).AddColumns("sweep", "name", "submitted", "trials");
+                var table = new CliTable("sweep", "name", "submitted", "trials") { NameColumns = new HashSet<int> { 0, 1 } };
                 foreach (var s in await client.ListSweepsAsync(ct))
                 {
-                    table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Name), s.SubmittedAt.ToString("u", CultureInfo.InvariantCulture),
-                        Markup.Escape(string.Join(", ", s.TrialCounts.Select(c => $"{c.Value} {c.Key}"))));
+                    table.AddRow(s.Id, s.Name, s.SubmittedAt.ToString("u", CultureInfo.InvariantCulture),
+                        string.Join(", ", s.TrialCounts.Select(c => $"{c.Value} {c.Key}")));
                 }
 
-                AnsiConsole.Write(table);
+                CliConsole.Write(table);
                 return 0;
             }
 
             var detail = await client.GetSweepAsync(id, ct);
-            var trials = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{detail.Sweep.Name}: {detail.Sweep.Question}"))
-                .AddColumns("trial", "configuration", "seed", "state", "attempt", "where / why");
+            var trials = new CliTable("trial", "configuration", "seed", "state", "attempt", "where / why")
+            {
+                Title = $"{detail.Sweep.Name}: {detail.Sweep.Question}",
+                NameColumns = new HashSet<int> { 0, 1 },
+            };
             foreach (var t in detail.Trials)
             {
                 var where = t.State.ToString() is "Pending"
                     ? (t.PendingReason ?? string.Empty) + (t.QueueAhead is { } ahead ? $" ({ahead} of this sweep's trials ahead)" : string.Empty)
                     : t.Attempt?.SiloId ?? string.Empty;
-                trials.AddRow(t.Id, Markup.Escape(t.ConfigName), t.Seed.ToString(CultureInfo.InvariantCulture), t.State.ToString().ToLowerInvariant(),
-                    $"{t.CurrentAttempt}/{t.MaxAttempts}", Markup.Escape(where));
+                trials.AddRow(t.Id, t.ConfigName, t.Seed.ToString(CultureInfo.InvariantCulture), t.State.ToString().ToLowerInvariant(),
+                    $"{t.CurrentAttempt}/{t.MaxAttempts}", where);
             }
 
-            AnsiConsole.Write(trials);
+            CliConsole.Write(trials);
             return 0;
         });
         return command;
@@ -240,8 +243,12 @@ internal static class ClusterCommands
             using var client = Client(result, url, tokenFile);
             var id = result.GetValue(sweep)!;
             var written = await ReportFetcher.WriteAsync(client, id, result.GetValue(output) ?? Path.Combine("reports", id), ct);
-            Console.WriteLine(written.Markdown);
-            Console.WriteLine($"reports: {written.Directory}");
+            foreach (var line in TerminalMatrix.Lines(written.Matrix, written.Directory, CliConsole.Capabilities.Width))
+            {
+                Console.WriteLine(line);
+            }
+
+            Console.WriteLine($"reports: {written.Directory} (matrix.md, matrix.csv, matrix.json, report.html)");
             return 0;
         });
         return command;

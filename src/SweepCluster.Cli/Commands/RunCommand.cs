@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Spectre.Console;
+using SweepCluster.Cli.Output;
 using SweepCluster.Sweeps;
 
 namespace SweepCluster.Cli.Commands;
@@ -45,20 +45,23 @@ internal static class RunCommand
 
     internal static void PrintTrials(SweepSpec spec, SweepExpansion expansion)
     {
-        var table = new Table().Border(TableBorder.Simple).Title($"{spec.Name}: profile {expansion.Profile ?? "(none)"}");
-        table.AddColumns("#", "trial", "configuration", "seed", "parameters", "expected");
+        var table = new CliTable("#", "trial", "configuration", "seed", "parameters", "expected")
+        {
+            Title = $"{spec.Name}: profile {expansion.Profile ?? "(none)"}",
+            NameColumns = new HashSet<int> { 1, 2 },
+        };
         foreach (var t in expansion.Trials)
         {
             table.AddRow(
                 (t.Order + 1).ToString(CultureInfo.InvariantCulture),
                 t.Id,
-                Markup.Escape(t.ConfigName),
+                t.ConfigName,
                 t.Seed.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join(", ", t.Parameters.Select(p => $"{p.Key}={p.Value?.ToJsonString()}"))),
-                Markup.Escape(t.Expect?.Text ?? string.Empty));
+                string.Join(", ", t.Parameters.Select(p => $"{p.Key}={p.Value?.ToJsonString()}")),
+                t.Expect?.Text ?? string.Empty);
         }
 
-        AnsiConsole.Write(table);
+        CliConsole.Write(table);
         foreach (var note in expansion.Notes)
         {
             Console.WriteLine($"note: {note}");
@@ -108,7 +111,7 @@ internal static class RunCommand
         }
 
         cluster.StartSilo();
-        var view = new ProgressView(cluster.Silo, client, sweepId);
+        var view = new ProgressView(cluster.Silo, client, sweepId, TimeProvider.System);
         var finished = await view.RunUntilDoneAsync(cancellationToken);
         if (!finished)
         {
@@ -119,7 +122,11 @@ internal static class RunCommand
         var elapsed = Stopwatch.GetElapsedTime(started);
         var report = await ReportFetcher.WriteAsync(client, sweepId, Path.Combine(stateDirectory, "reports", sweepId), cancellationToken);
         Console.WriteLine();
-        Console.WriteLine(report.Markdown);
+        foreach (var line in TerminalMatrix.Lines(report.Matrix, report.Directory, CliConsole.Capabilities.Width))
+        {
+            Console.WriteLine(line);
+        }
+
         Console.WriteLine($"reports: {report.Directory} (matrix.md, matrix.csv, matrix.json, report.html)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sweep finished in {elapsed.TotalMinutes:F1} min"));
         return report.AllSucceeded ? 0 : 2;
