@@ -1,7 +1,7 @@
-namespace SweepCluster.Cli.Tests;
+namespace SweepCluster.Testing;
 
 /// <summary>A clock that moves only when a test moves it.</summary>
-internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private DateTimeOffset _now = start;
