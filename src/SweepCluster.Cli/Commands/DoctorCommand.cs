@@ -42,6 +42,7 @@ internal static class DoctorCommand
             : "compat fix      applied to the build's copy of libLibTorchSharp.so:" + Environment.NewLine + string.Join(Environment.NewLine, note.Split('\n').Select(l => "                " + l)));
         TorchRuntime.Configure(threads ?? 0);
         Console.WriteLine(string.Create(invariant, $"CPU threads     {TorchRuntime.Threads} of {Environment.ProcessorCount} cores"));
+        Console.WriteLine($"CPU convolutions {TorchRuntime.CpuConvolutions}");
         var devices = CudaDevices.List();
         Console.WriteLine(devices.Count == 0 ? "CUDA devices    none (CPU slots only)" : string.Create(invariant, $"CUDA devices    {devices.Count}"));
         foreach (var d in devices)

@@ -80,12 +80,15 @@ public static partial class TorchRuntime
     }
 
     /// <summary>
-    /// The process-wide settings every use of the engine here relies on, applied once: libtorch's log level
-    /// (<see cref="QuietLogs"/>) and oneDNN off for CPU convolutions. libtorch 2.10's oneDNN convolution backward
-    /// returned NaN gradients with two or more intra-op threads, intermittently, on this project's CI machine (AMD
-    /// EPYC, AVX-512): 21 of 50 backward passes of one Conv2d(4, 8, 3) on a 4x4x16x16 input, none with one thread
-    /// and none with oneDNN off. libtorch's native convolution kernels are what PyTorch uses without oneDNN (and what
-    /// Debian's libtorch 1.13 had), so parity and speed are measured on them. CUDA is not affected.
+    /// The process-wide settings every use of the engine here relies on, applied once, before the first convolution:
+    /// libtorch's log level (<see cref="QuietLogs"/>) and how CPU convolutions run. libtorch 2.10's oneDNN kernels
+    /// gave wrong results on this project's CI machine (AMD EPYC, AVX-512): with its default AVX-512 code, NaN
+    /// gradients in 8 of 200 backward passes of one Conv2d(4, 8, 3) with two threads and wrong transposed
+    /// convolutions; with AVX2 code a wrong transposed convolution every time; with AVX code none in 200. So oneDNN is
+    /// capped at AVX (<c>ONEDNN_MAX_CPU_ISA</c>, unless the user set it), which keeps most of its speed (the C2C step
+    /// 0.92 s, against 0.52 s uncapped and 3.2 s on libtorch's native kernels), and a self-check of a transposed
+    /// convolution and a convolution's input gradient against float64 (which oneDNN does not handle) turns oneDNN
+    /// off when it still fails. CUDA is not affected.
     /// </summary>
     public static void EnsureConfigured()
     {
@@ -95,7 +98,57 @@ public static partial class TorchRuntime
         }
 
         QuietLogs();
-        SetContextFlag("_ZN2at7Context20setUserEnabledMkldnnEb", false);
+        const string IsaVariable = "ONEDNN_MAX_CPU_ISA";
+        var isa = Environment.GetEnvironmentVariable(IsaVariable);
+        if (isa is null && OperatingSystem.IsLinux())
+        {
+            isa = "AVX";
+            Environment.SetEnvironmentVariable(IsaVariable, isa);
+            _ = SetEnv(IsaVariable, isa, 0);
+        }
+
+        var failure = OneDnnSelfCheck();
+        if (failure is not null)
+        {
+            SetContextFlag("_ZN2at7Context20setUserEnabledMkldnnEb", false);
+        }
+
+        CpuConvolutions = failure is null
+            ? $"oneDNN (instruction set capped at {isa ?? "its default"}; self-check passed)"
+            : $"libtorch's native kernels (oneDNN failed its self-check: {failure})";
+    }
+
+    /// <summary>How CPU convolutions run in this process, and why (for <c>sweepcluster doctor</c>).</summary>
+    public static string CpuConvolutions { get; private set; } = "not configured yet";
+
+    /// <summary>Null when oneDNN's convolutions agree with exact answers, else what disagreed.</summary>
+    private static string? OneDnnSelfCheck()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var grad = torch.enable_grad();
+        float[] border = [2, 4, .. Enumerable.Repeat(6f, 12), 4, 2];
+        var generator = new torch.Generator(12345);
+        for (var i = 0; i < 4; i++)
+        {
+            // A 3x3 all-ones kernel over two all-ones channels counts the taps that overlap the input: 2 * (1, 2, 3, ..., 3, 2, 1).
+            var row = torch.nn.functional.conv_transpose2d(torch.ones(4, 2, 14, 14), torch.ones(2, 8, 3, 3))[0, 0, 0].data<float>().ToArray();
+            if (!row.SequenceEqual(border))
+            {
+                return "a transposed convolution of ones is wrong";
+            }
+
+            var x = torch.randn([4, 4, 16, 16], generator: generator).requires_grad_(true);
+            var weight = torch.randn([8, 4, 3, 3], generator: generator);
+            torch.nn.functional.conv2d(x, weight, padding: [1, 1]).square().mean().backward();
+            var x64 = x.detach().to(torch.ScalarType.Float64).requires_grad_(true);
+            torch.nn.functional.conv2d(x64, weight.to(torch.ScalarType.Float64), padding: [1, 1]).square().mean().backward();
+            if (!torch.isfinite(x.grad!).all().item<bool>() || !torch.allclose(x.grad!.to(torch.ScalarType.Float64), x64.grad!, 1e-4, 1e-7))
+            {
+                return "a convolution's input gradient differs from float64";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether libtorch may use oneDNN for CPU operations (false once <see cref="EnsureConfigured"/> ran).</summary>
