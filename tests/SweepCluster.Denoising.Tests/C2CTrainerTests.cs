@@ -177,7 +177,7 @@ public sealed class C2CTrainerTests
         Assert.True(double.IsPositiveInfinity(metrics["x_a_from_b"].Psnr));
         Assert.True(metrics["x_b_from_a"].LeakageNoiseA > 0.3, $"leakage of noise a into x_b_from_a is {metrics["x_b_from_a"].LeakageNoiseA}");
 
-        var summary = SummaryBuilder.Build([], new EvaluationResult(metrics, images, 1, 32, 32, 0.5), 3, supervised: false, 1, 0);
+        var summary = SummaryBuilder.Build([], new EvaluationResult(metrics, images, 1, 32, 32, 0.5), 3, TrainerMode.C2c, 1, 1, 0);
         Assert.Equal(1.0, summary.Scalars["leakage_recon"], 2);
     }
 
