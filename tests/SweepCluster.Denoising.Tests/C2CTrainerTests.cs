@@ -187,6 +187,7 @@ public sealed class C2CTrainerTests
         ["discriminator_noise_aware"] = [("model.architecture", "noise_aware"), ("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.5)],
         ["identity_additive_mixed"] = [("model.identity", true), ("model.skip_mode", "additive"), ("trainer.cross_domain_strategy", "mixed_skip")],
         ["supervised"] = [("trainer.mode", "supervised")],
+        ["supervised_cross"] = [("trainer.mode", "supervised_cross")],
         ["mse_adamw_constant"] = [("trainer.loss", "mse"), ("trainer.optimizer", "adamw"), ("trainer.weight_decay", 0.01), ("trainer.lr_schedule", "constant"), ("trainer.grad_clip", 0.0)],
         ["no_same_domain_skip_separate"] = [("model.architecture", "separate"), ("trainer.same_domain_use_skip", false)],
         ["rician_misregistered"] = [("data.noise.kind", "rician"), ("data.misregistration", 1.5), ("data.contrast_specific", true), ("data.bias_field", 0.2)],
