@@ -46,7 +46,7 @@ public static class HtmlReportRenderer
         }
 
         html.Append("<p>Values are mean ± sample standard deviation (n - 1) over the succeeded seeds; n is their number.<br>Verdict rule: ")
-            .Append(Encode(matrix.Rule.Describe())).Append("</p>\n");
+            .Append(Encode(matrix.Rule.Describe(matrix.RelativeVerdicts))).Append("<br>").Append(Encode(matrix.VerdictBasis)).Append("</p>\n");
         AppendTable(html, matrix);
         if (matrix.Warnings.Count > 0)
         {
@@ -78,7 +78,7 @@ public static class HtmlReportRenderer
         }
 
         html.Append("</tr></thead>\n<tbody>\n");
-        var verdictColumn = MatrixCells.Headers(matrix).Count - 3;
+        const int verdictColumn = MatrixCells.VerdictColumn;
         for (var r = 0; r < matrix.Rows.Count; r++)
         {
             var row = matrix.Rows[r];

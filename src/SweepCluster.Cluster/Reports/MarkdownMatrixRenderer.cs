@@ -24,7 +24,11 @@ public static class MarkdownMatrixRenderer
         }
 
         text.Append('\n').Append("Values are mean ± sample standard deviation (n - 1) over the succeeded seeds; n is their number. ")
-            .Append("Verdict rule: ").Append(Escape(matrix.Rule.Describe())).Append('\n');
+            .Append("Verdict rule: ").Append(Escape(matrix.Rule.Describe(matrix.RelativeVerdicts))).Append('\n');
+        if (!string.IsNullOrWhiteSpace(matrix.VerdictBasis))
+        {
+            text.Append('\n').Append(Escape(matrix.VerdictBasis)).Append('\n');
+        }
         if (matrix.Warnings.Count > 0)
         {
             text.Append('\n').Append("Warnings:").Append('\n').Append('\n');
