@@ -27,7 +27,7 @@ public static class CsvMatrixRenderer
 
         header.AddRange(["cross_going_down", "going_down_votes", "cross_below_floor", "below_floor_votes", "gap_closed", "expect", "expected_verdict", "verdict", "agrees", "note"]);
         AppendLine(text, header);
-        foreach (var row in matrix.Rows)
+        foreach (var row in matrix.TableRows)
         {
             List<string> fields =
             [

@@ -60,9 +60,10 @@ public static class HtmlReportRenderer
         }
 
         var panelsByTrial = (panels ?? []).ToLookup(p => p.TrialId, StringComparer.Ordinal);
-        for (var i = 0; i < matrix.Rows.Count; i++)
+        var sections = matrix.TableRows;
+        for (var i = 0; i < sections.Count; i++)
         {
-            AppendSection(html, matrix.Rows[i], i, panelsByTrial);
+            AppendSection(html, sections[i], i, panelsByTrial);
         }
 
         html.Append("</body>\n</html>\n");
@@ -79,9 +80,10 @@ public static class HtmlReportRenderer
 
         html.Append("</tr></thead>\n<tbody>\n");
         const int verdictColumn = MatrixCells.VerdictColumn;
-        for (var r = 0; r < matrix.Rows.Count; r++)
+        var rows = matrix.TableRows;
+        for (var r = 0; r < rows.Count; r++)
         {
-            var row = matrix.Rows[r];
+            var row = rows[r];
             var cells = MatrixCells.Cells(matrix, row);
             html.Append("<tr>");
             for (var c = 0; c < cells.Count; c++)

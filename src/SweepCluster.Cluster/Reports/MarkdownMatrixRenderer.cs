@@ -18,7 +18,7 @@ public static class MarkdownMatrixRenderer
         var headers = MatrixCells.Headers(matrix);
         AppendRow(text, headers);
         AppendRow(text, [.. headers.Select(_ => "---")]);
-        foreach (var row in matrix.Rows)
+        foreach (var row in matrix.TableRows)
         {
             AppendRow(text, MatrixCells.Cells(matrix, row));
         }

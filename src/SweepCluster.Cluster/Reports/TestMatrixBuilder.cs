@@ -17,7 +17,7 @@ namespace SweepCluster.Cluster.Reports;
 /// (a tie is not a majority).
 /// <para>
 /// A trial whose configuration has <c>trainer.mode: supervised_cross</c> is a reference trial: its group
-/// becomes the supervised cross reference row, after the configurations, and sets the ceiling of the
+/// becomes the supervised cross reference row (in <see cref="TestMatrix.References"/>), and sets the ceiling of the
 /// fraction of the gap closed (F) of every configuration. The noisy input and classical reference rows
 /// come from the <c>psnr_noisy</c>/<c>psnr_classical</c> scalars that every trial measures on the same
 /// validation images, over all succeeded trials of the sweep. The verdict is
@@ -101,7 +101,7 @@ public static class TestMatrixBuilder
         }
 
         return new TestMatrix(sweep.Sweep.Id, sweep.Sweep.Name, sweep.Sweep.Question, sweep.Sweep.ObjectiveMetric, rule, parameterKeys,
-            [.. judged, .. referenceRows], warnings, basis, relative);
+            judged, warnings, basis, relative, referenceRows);
     }
 
     /// <summary>Sets F, the verdict, the agreement and the note of a configuration row.</summary>
