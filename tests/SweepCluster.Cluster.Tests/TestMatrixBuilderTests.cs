@@ -243,6 +243,11 @@ public sealed class TestMatrixBuilderTests
         Assert.Equal(5.0 / 8, read.Rows[0].GapClosed!.Value, 12);
         Assert.Contains("\"kind\": \"supervised_cross\"", JsonMatrixRenderer.Render(matrix), StringComparison.Ordinal);
         Assert.Contains(",supervised_cross,", CsvMatrixRenderer.Render(matrix), StringComparison.Ordinal);
+
+        // Sections with plots and panels only for rows with trials of their own: not for the noisy input or classical rows.
+        var html = HtmlReportRenderer.Render(matrix);
+        Assert.Equal(3, html.Split("<section class=\"config\"").Length - 1);
+        Assert.Contains("<td>reference: noisy input</td>", html, StringComparison.Ordinal);
     }
 
     [Fact]

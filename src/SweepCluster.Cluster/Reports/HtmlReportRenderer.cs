@@ -63,7 +63,10 @@ public static class HtmlReportRenderer
         var sections = matrix.TableRows;
         for (var i = 0; i < sections.Count; i++)
         {
-            AppendSection(html, sections[i], i, panelsByTrial);
+            if (HasSection(sections[i]))
+            {
+                AppendSection(html, sections[i], i, panelsByTrial);
+            }
         }
 
         html.Append("</body>\n</html>\n");
@@ -88,7 +91,11 @@ public static class HtmlReportRenderer
             html.Append("<tr>");
             for (var c = 0; c < cells.Count; c++)
             {
-                if (c == 0)
+                if (c == 0 && !HasSection(row))
+                {
+                    html.Append("<td>").Append(Encode(cells[c])).Append("</td>");
+                }
+                else if (c == 0)
                 {
                     html.Append("<td><a href=\"#config-").Append(r).Append("\">").Append(Encode(cells[c])).Append("</a></td>");
                 }
@@ -142,6 +149,12 @@ public static class HtmlReportRenderer
 
         html.Append("</section>\n");
     }
+
+    /// <summary>
+    /// Rows with trials of their own get a section with plots and panels; the noisy-input and classical rows are read
+    /// from every trial's evaluation and have none.
+    /// </summary>
+    private static bool HasSection(TestMatrixRow row) => row.Kind is RowKind.Configuration or RowKind.SupervisedCross;
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }
