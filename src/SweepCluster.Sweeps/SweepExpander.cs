@@ -19,6 +19,12 @@ public static class SweepExpander
     /// <summary>More trials than this is almost certainly a mistake in the grid.</summary>
     public const int MaxTrials = 100_000;
 
+    /// <summary>The config name of a reference trial starts with this (<c>reference: supervised_cross</c>).</summary>
+    public const string ReferencePrefix = "reference: ";
+
+    private const string ModeKey = "trainer.mode";
+    private const string SupervisedCrossMode = "supervised_cross";
+
     /// <summary>
     /// Expands <paramref name="spec"/> with the named profile, or its <c>default_profile</c> when
     /// <paramref name="profile"/> is null (no profile at all when it has none).
@@ -85,12 +91,18 @@ public static class SweepExpander
             Dictionary<string, string> ScheduleNames,
             Expectation? Expect,
             Dictionary<string, SourceLocation> Provenance,
-            SourceLocation Location);
+            SourceLocation Location,
+            SweepReference? Reference = null);
 
         public SweepExpansion Run()
         {
             CollectParameterKeys();
             DrawSamples();
+            if (_spec.References.Contains(SweepReference.SupervisedCross))
+            {
+                AddSupervisedCrossReference();
+            }
+
             IReadOnlyList<MatrixRow?> rows = _spec.Matrix.Count > 0 ? [.. _spec.Matrix] : [null];
             foreach (var row in rows)
             {
@@ -365,6 +377,35 @@ public static class SweepExpander
             }
         }
 
+        /// <summary>
+        /// One reference trial per seed: the base config after the profile, trained with
+        /// <c>trainer.mode: supervised_cross</c>. First in the sweep, so the ceiling every verdict is judged
+        /// against is measured early; the sweep's <c>when</c> does not apply to it.
+        /// </summary>
+        private void AddSupervisedCrossReference()
+        {
+            var state = new State(_schema.CreateDefaults());
+            Apply(state, _spec.Base);
+            Apply(state, _profile?.Overrides ?? []);
+            Apply(state, [new ConfigOverride(ModeKey, JsonValue.Create(SupervisedCrossMode), _spec.Location)]);
+            var configName = ReferencePrefix + SupervisedCrossMode;
+            var seeds = _seeds ?? [ConfigTree.Get(state.Config, "seed", out _) is JsonValue v && v.TryGetValue<long>(out var own) ? own : 0];
+            foreach (var seed in seeds)
+            {
+                var resolved = (JsonObject)state.Config.DeepClone();
+                var provenance = new Dictionary<string, SourceLocation>(state.Provenance, StringComparer.Ordinal);
+                if (_seeds is not null)
+                {
+                    resolved["seed"] = seed;
+                }
+
+                resolved["name"] = configName;
+                var config = JsonNode.Parse(resolved.ToJsonString())!.AsObject();
+                ValidateResolved(config, configName, provenance, _spec.Location);
+                _candidates.Add(new Candidate(configName, seed, config, [], null, provenance, _spec.Location, SweepReference.SupervisedCross));
+            }
+        }
+
         private void ValidateResolved(JsonObject config, string configName, Dictionary<string, SourceLocation> provenance, SourceLocation fallback)
         {
             foreach (var problem in _schema.Validate(config))
@@ -428,7 +469,13 @@ public static class SweepExpander
                 }
 
                 var parameters = new OrderedDictionary<string, JsonNode?>(StringComparer.Ordinal);
-                foreach (var key in _parameterKeys)
+                if (candidate.Reference is not null)
+                {
+                    // A reference varies nothing of the sweep's; its one parameter says what it is.
+                    parameters[ModeKey] = ConfigTree.Get(candidate.Config, ModeKey, out _)?.DeepClone();
+                }
+
+                foreach (var key in candidate.Reference is null ? _parameterKeys : [])
                 {
                     parameters[key] = candidate.ScheduleNames.TryGetValue(key, out var scheduleName)
                         ? JsonValue.Create(scheduleName)
@@ -451,7 +498,10 @@ public static class SweepExpander
                     _profile?.MaxAttempts ?? _spec.MaxAttempts,
                     _profile?.Priority ?? _spec.Priority,
                     trials.Count,
-                    names));
+                    names)
+                {
+                    Reference = candidate.Reference,
+                });
             }
 
             return new SweepExpansion(trials, [], notes, _skipped, _profile?.Name);

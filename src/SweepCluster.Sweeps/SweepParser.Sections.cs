@@ -25,6 +25,13 @@ internal sealed partial class SweepParser
         ["partial"] = ExpectedVerdict.Partial,
     };
 
+    private static readonly Dictionary<string, SweepReference> References = new(StringComparer.Ordinal)
+    {
+        ["noisy_input"] = SweepReference.NoisyInput,
+        ["classical"] = SweepReference.Classical,
+        ["supervised_cross"] = SweepReference.SupervisedCross,
+    };
+
     private static readonly Dictionary<string, ObjectiveGoal> Goals = new(StringComparer.Ordinal)
     {
         ["maximize"] = ObjectiveGoal.Maximize,
@@ -685,6 +692,35 @@ internal sealed partial class SweepParser
         return _errors.Count == errorsBefore
             ? new RandomParameter(configPath, kind.Value, low ?? 0, high ?? 0, choices, when, Loc(keyNode))
             : null;
+    }
+
+    private List<SweepReference> ParseReferences(YamlNode node, string path)
+    {
+        var references = new List<SweepReference>();
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(node, path, $"expected a list of references ({string.Join(", ", References.Keys)}), found {Describe(node)}");
+            return references;
+        }
+
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (ReadEnum(sequence.Children[i], itemPath, References) is not { } reference)
+            {
+                continue;
+            }
+
+            if (references.Contains(reference))
+            {
+                Error(sequence.Children[i], itemPath, $"reference `{References.First(r => r.Value == reference).Key}` is listed twice");
+                continue;
+            }
+
+            references.Add(reference);
+        }
+
+        return references;
     }
 
     private List<long>? ParseSeeds(YamlNode node, string path)

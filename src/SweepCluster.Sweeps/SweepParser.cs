@@ -13,7 +13,7 @@ internal sealed partial class SweepParser
     private static readonly string[] TopKeys =
     [
         "name", "description", "question", "objective", "base", "matrix", "grid", "random", "seeds",
-        "schedules", "when", "profiles", "default_profile", "resources", "max_attempts", "priority",
+        "schedules", "when", "profiles", "default_profile", "resources", "max_attempts", "priority", "references",
     ];
 
     private readonly string _file;
@@ -166,6 +166,7 @@ internal sealed partial class SweepParser
         var resources = ResourceRequest.None;
         var maxAttempts = 3;
         var priority = 0;
+        List<SweepReference> references = [];
         foreach (var (key, _, value) in entries)
         {
             switch (key)
@@ -216,6 +217,9 @@ internal sealed partial class SweepParser
                 case "priority":
                     priority = (int)(ReadInteger(value, key, int.MinValue) ?? 0);
                     break;
+                case "references":
+                    references = ParseReferences(value, key);
+                    break;
             }
         }
 
@@ -243,6 +247,7 @@ internal sealed partial class SweepParser
             Resources = resources,
             MaxAttempts = maxAttempts,
             Priority = priority,
+            References = references,
             Location = Loc(root),
         };
     }

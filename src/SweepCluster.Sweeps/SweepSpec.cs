@@ -59,6 +59,12 @@ public sealed record SweepSpec
     /// <summary>Higher runs first.</summary>
     public int Priority { get; init; }
 
+    /// <summary>
+    /// The reference levels the test matrix shows beside the configurations, in file order; a
+    /// <see cref="SweepReference.SupervisedCross"/> entry adds reference trials at expansion.
+    /// </summary>
+    public IReadOnlyList<SweepReference> References { get; init; } = [];
+
     /// <summary>Where the document starts; used for problems that have no better position.</summary>
     public required SourceLocation Location { get; init; }
 }

@@ -32,4 +32,11 @@ public sealed record TrialSpec(
     int MaxAttempts,
     int Priority,
     int Order,
-    IReadOnlyList<string> Aliases);
+    IReadOnlyList<string> Aliases)
+{
+    /// <summary>
+    /// Set on a reference trial (a labelled level the configurations are judged against, not a matrix row of its
+    /// own); null for the sweep's configurations.
+    /// </summary>
+    public SweepReference? Reference { get; init; }
+}

@@ -37,12 +37,12 @@ public sealed partial class ReportRendererTests
         Assert.Equal(4, lines.Length);
         Assert.Equal("", lines[3]);
         var header = lines[0].Split(',');
-        Assert.Equal(["config", "config_key", "trainer.cross_domain_strategy", "trainer.loss_weights.recon", "n"], header[..5]);
-        Assert.StartsWith("\"no_skip, \"\"everywhere\"\"\",\"key-no_skip, \"\"everywhere\"\"\",no_skip,0.5,2,2,2,0,0,0,0,complete,", lines[1], StringComparison.Ordinal);
+        Assert.Equal(["config", "kind", "config_key", "trainer.cross_domain_strategy", "trainer.loss_weights.recon", "n"], header[..6]);
+        Assert.StartsWith("\"no_skip, \"\"everywhere\"\"\",configuration,\"key-no_skip, \"\"everywhere\"\"\",no_skip,0.5,2,2,2,0,0,0,0,complete,", lines[1], StringComparison.Ordinal);
         var psnrMean = Array.IndexOf(header, "psnr_cross_mean");
         var fields = lines[2].Split(',');
         Assert.Equal("", fields[psnrMean]);
-        Assert.Equal("0.05", fields[3]);
+        Assert.Equal("0.05", fields[4]);
         Assert.Contains(",28,0.7071067811865476,", lines[1], StringComparison.Ordinal);
     }
 
@@ -62,9 +62,12 @@ public sealed partial class ReportRendererTests
         Assert.Equal(4, rows.Count);
         Assert.Contains("| a\\|b |", rows[2], StringComparison.Ordinal);
         Assert.Contains("| 28.00 ± 1.41 |", rows[2], StringComparison.Ordinal);
-        Assert.Contains("| partial | differs (expected pass) | complete |", rows[2], StringComparison.Ordinal);
-        Assert.Contains("| 0 | - | - | - | - | - | - | - | - | - | pass? test this! | - |  | 0/1 succeeded; 1 pending |", rows[3], StringComparison.Ordinal);
-        Assert.Contains("Verdict rule: pass:", markdown, StringComparison.Ordinal);
+        Assert.Contains("| a\\|b | partial | differs (expected pass) | pass? test this! | 2 |", rows[2], StringComparison.Ordinal);
+        Assert.Contains("| pending | - |  | pass? test this! | 0 | - | - | - | - | - | - | - | - |  | - | - | - | - | - | 0/1 succeeded; 1 pending |", rows[3], StringComparison.Ordinal);
+
+        // No supervised cross reference here: the fallback rule, and the report says so.
+        Assert.Contains("Verdict rule: Without a supervised cross reference: pass:", markdown, StringComparison.Ordinal);
+        Assert.Contains("No supervised cross reference in this sweep", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -190,4 +190,103 @@ public sealed class TestMatrixBuilderTests
 
     internal static MetricPointRecord Point(string trialId, int attempt, long step, string name, double value, int? epoch, string kind) =>
         new(trialId, attempt, new MetricPoint(step, name, value, epoch, kind), TestData.T0);
+    [Fact]
+    public void Reference_rows_follow_the_configurations_with_their_numbers_and_set_f()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Reference(0, 0, ReportTestData.ReferenceSummary(psnr: 30)),
+            ReportTestData.Reference(1, 1, ReportTestData.ReferenceSummary(psnr: 30)),
+            ReportTestData.Trial("good", 2, 0, summary: ReportTestData.ReferenceSummary(psnr: 27, leakage: 0.05)),
+            ReportTestData.Trial("weak", 4, 0, summary: ReportTestData.ReferenceSummary(psnr: 23, leakage: 0.05)),
+        ];
+
+        var matrix = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials);
+
+        Assert.True(matrix.RelativeVerdicts);
+        Assert.Contains("8.00 dB", matrix.VerdictBasis, StringComparison.Ordinal);
+        Assert.Equal([RowKind.Configuration, RowKind.Configuration], matrix.Rows.Select(r => r.Kind));
+        var references = Assert.IsAssignableFrom<IReadOnlyList<TestMatrixRow>>(matrix.References);
+        Assert.Equal([RowKind.NoisyInput, RowKind.Classical, RowKind.SupervisedCross], references.Select(r => r.Kind));
+        Assert.DoesNotContain("trainer.mode", matrix.ParameterKeys);
+        var (good, weak, noisy, classical, reference) = (matrix.Rows[0], matrix.Rows[1], references[0], references[1], references[2]);
+
+        // F = (27 - 22) / (30 - 22) and (23 - 22) / 8.
+        Assert.Equal(5.0 / 8, good.GapClosed!.Value, 12);
+        Assert.Equal(Verdict.Pass, good.Verdict);
+        Assert.Equal(1.0 / 8, weak.GapClosed!.Value, 12);
+        Assert.Equal(Verdict.Partial, weak.Verdict);
+        Assert.Equal(0.07, good.CrossExcessFinal!.Mean, 12);
+        Assert.Equal(0.13, good.NoiseFloorCross!.Mean, 12);
+        Assert.Equal(0.4, good.CrossExcessRelDecrease!.Mean, 12);
+        Assert.Equal(0.05, good.CrossExcessRelDecreaseErr!.Mean, 12);
+
+        Assert.Equal(22, noisy.PsnrCross!.Mean);
+        Assert.Equal(1, noisy.LeakageCross!.Mean);
+        Assert.Equal(0, noisy.GapClosed);
+        Assert.Equal(4, noisy.N);
+        Assert.Equal(25, classical.PsnrCross!.Mean);
+        Assert.Equal(0.3, classical.LeakageCross!.Mean);
+        Assert.Equal(3.0 / 8, classical.GapClosed!.Value, 12);
+        Assert.Contains("sigma 1.25 px", classical.Note, StringComparison.Ordinal);
+        Assert.Equal(30, reference.PsnrCross!.Mean);
+        Assert.Equal(2, reference.N);
+        Assert.Equal(1, reference.GapClosed);
+        Assert.All(references, r => Assert.Null(r.Verdict));
+
+        var markdown = MarkdownMatrixRenderer.Render(matrix);
+        Assert.Contains("| reference: supervised_cross | reference |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| good | pass | agrees | pass? test this! | 1 | 0.63 | 27.00 | 5.00 | 0.800 | 0.050 | 0.07 | 0.40 (err 0.05) | yes (1/1) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("Verdict rule: With F = ", markdown, StringComparison.Ordinal);
+        var read = JsonMatrixRenderer.Read(JsonMatrixRenderer.Render(matrix));
+        Assert.Equal(RowKind.SupervisedCross, read.References![2].Kind);
+        Assert.Equal(5.0 / 8, read.Rows[0].GapClosed!.Value, 12);
+        Assert.Contains("\"kind\": \"supervised_cross\"", JsonMatrixRenderer.Render(matrix), StringComparison.Ordinal);
+        Assert.Contains(",supervised_cross,", CsvMatrixRenderer.Render(matrix), StringComparison.Ordinal);
+
+        // Sections with plots and panels only for rows with trials of their own: not for the noisy input or classical rows.
+        var html = HtmlReportRenderer.Render(matrix);
+        Assert.Equal(3, html.Split("<section class=\"config\"").Length - 1);
+        Assert.Contains("<td>reference: noisy input</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cross_loss_below_its_floor_fails_and_is_said_in_words()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Reference(0, 0, ReportTestData.ReferenceSummary(psnr: 30)),
+            ReportTestData.Trial("original", 1, 0, summary: ReportTestData.ReferenceSummary(psnr: 28, leakage: 0.1, crossLoss: 0.039, belowFloor: true), expectedVerdict: "fail"),
+        ];
+
+        var matrix = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials);
+        var row = matrix.Rows[0];
+
+        // F = 0.75 and the leakage is low: only the floor makes it fail.
+        Assert.Equal(0.75, row.GapClosed!.Value, 12);
+        Assert.True(row.CrossBelowFloor);
+        Assert.Equal(Verdict.Fail, row.Verdict);
+        Assert.Equal("copies the target's noise: cross loss 0.039 below its floor 0.13 (1/1 seeds)", row.Note);
+        Assert.Contains("copies the target's noise: cross loss 0.039 below its floor 0.13", MarkdownMatrixRenderer.Render(matrix), StringComparison.Ordinal);
+        Assert.Contains("copies the target&#39;s noise", HtmlReportRenderer.Render(matrix), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reference_that_does_not_beat_the_noisy_input_falls_back_to_the_absolute_rule_and_says_so()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Reference(0, 0, ReportTestData.ReferenceSummary(psnr: 21.5)),
+            ReportTestData.Trial("a", 1, 0, summary: ReportTestData.ReferenceSummary(psnr: 23.5, leakage: 0.1)),
+        ];
+
+        var matrix = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials);
+
+        Assert.False(matrix.RelativeVerdicts);
+        Assert.Contains("does not beat the noisy input", matrix.VerdictBasis, StringComparison.Ordinal);
+        Assert.Null(matrix.Rows[0].GapClosed);
+
+        // Gain 1.5 dB, leakage 0.1, going down: the fallback's pass.
+        Assert.Equal(Verdict.Pass, matrix.Rows[0].Verdict);
+    }
 }

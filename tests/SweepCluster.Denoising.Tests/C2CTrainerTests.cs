@@ -177,7 +177,7 @@ public sealed class C2CTrainerTests
         Assert.True(double.IsPositiveInfinity(metrics["x_a_from_b"].Psnr));
         Assert.True(metrics["x_b_from_a"].LeakageNoiseA > 0.3, $"leakage of noise a into x_b_from_a is {metrics["x_b_from_a"].LeakageNoiseA}");
 
-        var summary = SummaryBuilder.Build([], new EvaluationResult(metrics, images, 1, 32, 32, 0.5), 3, supervised: false, 1, 0);
+        var summary = SummaryBuilder.Build([], new EvaluationResult(metrics, images, 1, 32, 32, 0.5), 3, TrainerMode.C2c, 1, 1, 0);
         Assert.Equal(1.0, summary.Scalars["leakage_recon"], 2);
     }
 
@@ -187,6 +187,7 @@ public sealed class C2CTrainerTests
         ["discriminator_noise_aware"] = [("model.architecture", "noise_aware"), ("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.5)],
         ["identity_additive_mixed"] = [("model.identity", true), ("model.skip_mode", "additive"), ("trainer.cross_domain_strategy", "mixed_skip")],
         ["supervised"] = [("trainer.mode", "supervised")],
+        ["supervised_cross"] = [("trainer.mode", "supervised_cross")],
         ["mse_adamw_constant"] = [("trainer.loss", "mse"), ("trainer.optimizer", "adamw"), ("trainer.weight_decay", 0.01), ("trainer.lr_schedule", "constant"), ("trainer.grad_clip", 0.0)],
         ["no_same_domain_skip_separate"] = [("model.architecture", "separate"), ("trainer.same_domain_use_skip", false)],
         ["rician_misregistered"] = [("data.noise.kind", "rician"), ("data.misregistration", 1.5), ("data.contrast_specific", true), ("data.bias_field", 0.2)],

@@ -14,7 +14,6 @@ public sealed class LossTrendTests
 
         Assert.Equal(-0.1, trend.Slope!.Value, 12);
         Assert.Equal(3, trend.Epochs);
-        Assert.True(trend.GoingDown);
     }
 
     [Fact]
@@ -25,18 +24,6 @@ public sealed class LossTrendTests
         var trend = LossTrend.Fit(losses, 3);
 
         Assert.Equal(0, trend.Slope!.Value, 12);
-        Assert.False(trend.GoingDown);
-    }
-
-    [Fact]
-    public void Fall_within_the_noise_margin_is_not_going_down()
-    {
-        double[] losses = [1.0, 0.995, 0.99];
-
-        var trend = LossTrend.Fit(losses, 3);
-
-        Assert.True(trend.Slope < 0);
-        Assert.False(trend.GoingDown);
     }
 
     [Fact]
@@ -51,7 +38,6 @@ public sealed class LossTrendTests
         var trend = LossTrend.Fit([0.7], 3);
 
         Assert.Null(trend.Slope);
-        Assert.False(trend.GoingDown);
     }
 
     [Fact]

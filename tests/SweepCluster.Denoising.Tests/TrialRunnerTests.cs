@@ -44,6 +44,41 @@ public sealed class TrialRunnerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Supervised_cross_reference_clearly_beats_the_noisy_input_in_cross_psnr_after_a_short_cpu_run()
+    {
+        var config = TinyConfig.Create(
+            ("trainer.mode", "supervised_cross"),
+            ("data.image_size", 32),
+            ("data.train_samples", 32),
+            ("data.val_samples", 8),
+            ("data.batch_size", 8),
+            ("data.noise.sigma_a", 0.1),
+            ("data.noise.sigma_b", 0.1),
+            ("model.encoder.features", new JsonArray(8, 16)),
+            ("model.encoder.latent_channels", 16),
+            ("model.decoder_a.features", new JsonArray(16, 8)),
+            ("model.decoder_a.latent_channels", 16),
+            ("model.decoder_b.features", new JsonArray(16, 8)),
+            ("model.decoder_b.latent_channels", 16),
+            ("trainer.epochs", 25),
+            ("trainer.lr", 0.003),
+            ("threads", 2));
+        using var temp = new TempDirectory();
+        var clock = Stopwatch.StartNew();
+        var summary = await TrialRunner.RunAsync(config, temp.Path, null, new RecordingTrialEvents(), null, CancellationToken.None);
+        clock.Stop();
+
+        Assert.True(summary.Supervised);
+        var s = summary.Scalars;
+        Assert.True(s["psnr_gain_cross"] > 3, $"supervised cross PSNR {s["psnr_cross"]:0.00} dB vs noisy {s["psnr_noisy"]:0.00} dB after {clock.Elapsed.TotalSeconds:0} s");
+
+        // Its cross loss is against clean targets: the floor is 0 and the loss cannot be below it.
+        Assert.Equal(0, s["noise_floor_cross"]);
+        Assert.Equal(0, s["cross_below_floor"]);
+    }
+
+    [Fact]
     public async Task A_run_reports_protocol_events_writes_its_files_and_resumes_from_its_checkpoint()
     {
         var config = TinyConfig.Create(("trainer.epochs", 3), ("evaluation.panels", 2), ("trainer.checkpoint_every_epochs", 2));
@@ -63,7 +98,9 @@ public sealed class TrialRunnerTests
         Assert.Equal([4L, 5L, 6L], resumed.ProgressEvents.Select(p => p.Step));
         Assert.Equal([(TrialRunner.CheckpointFileName, 4L, 2), (TrialRunner.CheckpointFileName, 6L, 3)], resumed.Checkpoints);
         Assert.Single(resumed.Summaries);
-        foreach (var key in new[] { "psnr_cross", "ssim_cross", "psnr_noisy", "psnr_gain_cross", "psnr_recon", "leakage_cross", "leakage_recon", "cross_loss_final", "cross_slope", "cross_going_down", "z_distance", "duration_s", "steps" })
+        foreach (var key in new[] { "psnr_cross", "ssim_cross", "psnr_noisy", "psnr_gain_cross", "psnr_recon", "leakage_cross", "leakage_recon", "cross_loss_final", "cross_slope", "cross_going_down", "z_distance", "duration_s", "steps",
+            "ssim_noisy", "leakage_noisy", "psnr_classical", "ssim_classical", "leakage_classical", "classical_sigma", "noise_floor_cross", "noise_floor_recon",
+            "cross_excess_final", "cross_excess_final_err", "recon_excess_final", "cross_below_floor", "cross_excess_rel_decrease", "cross_excess_rel_decrease_err" })
         {
             Assert.True(summary.Scalars.ContainsKey(key), $"summary lacks {key}");
         }

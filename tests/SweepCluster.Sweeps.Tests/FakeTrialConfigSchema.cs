@@ -20,7 +20,7 @@ internal sealed class FakeTrialConfigSchema : ITrialConfigSchema
         ["data.noise.kind"] = ["gaussian", "rician"],
         ["model.architecture"] = ["shared", "separate", "noise_aware"],
         ["model.skip_mode"] = ["concat", "additive"],
-        ["trainer.mode"] = ["c2c", "supervised"],
+        ["trainer.mode"] = ["c2c", "supervised", "supervised_cross"],
         ["trainer.cross_domain_strategy"] = ["use_source_skip", "use_target_skip", "no_skip", "zero_skip", "mixed_skip"],
         ["trainer.loss"] = ["l1", "mse"],
         ["trainer.optimizer"] = ["adam", "adamw"],

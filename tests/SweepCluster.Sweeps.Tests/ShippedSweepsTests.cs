@@ -50,8 +50,16 @@ public sealed class ShippedSweepsTests
     [Fact]
     public void Seed_test_matrix_has_the_notes_four_rows_and_expectations()
     {
-        var cpu = Expand("seed-test-matrix.yaml", "cpu").Trials;
-        var gpu = Expand("seed-test-matrix.yaml", "gpu").Trials;
+        var cpuAll = Expand("seed-test-matrix.yaml", "cpu").Trials;
+        var gpuAll = Expand("seed-test-matrix.yaml", "gpu").Trials;
+
+        // The supervised cross reference runs first, once per seed, apart from the rows.
+        Assert.Equal("reference: supervised_cross", cpuAll[0].ConfigName);
+        Assert.Equal(SweepReference.SupervisedCross, cpuAll[0].Reference);
+        Assert.Equal("supervised_cross", cpuAll[0].Config["trainer"]!["mode"]!.GetValue<string>());
+        Assert.Equal(3, gpuAll.Count(t => t.Reference is not null));
+        var cpu = cpuAll.Where(t => t.Reference is null).ToList();
+        var gpu = gpuAll.Where(t => t.Reference is null).ToList();
 
         Assert.Equal(["original", "no_skip", "no_skip_everywhere", "pure_n2n"], cpu.Select(t => t.ConfigName));
         Assert.Equal(
@@ -75,10 +83,23 @@ public sealed class ShippedSweepsTests
         Assert.InRange(steps, 1, 512);
     }
 
+    [Theory]
+    [InlineData("architectures.yaml")]
+    [InlineData("loss-weights.yaml")]
+    [InlineData("progressive.yaml")]
+    [InlineData("seed-test-matrix.yaml")]
+    [InlineData("skip-strategies.yaml")]
+    public void Sweeps_with_a_test_matrix_ask_for_all_three_references(string file)
+    {
+        var loaded = SweepLoader.Load(Path.Combine(SweepsFolder, file), FakeTrialConfigSchema.Instance);
+
+        Assert.Equal([SweepReference.NoisyInput, SweepReference.Classical, SweepReference.SupervisedCross], loaded.Spec!.References);
+    }
+
     [Fact]
     public void Architectures_guard_the_skip_weight_grid_with_when()
     {
-        var trials = Expand("architectures.yaml", "cpu").Trials;
+        var trials = Expand("architectures.yaml", "cpu").Trials.Where(t => t.Reference is null).ToList();
 
         Assert.Equal(7, trials.Count);
         Assert.Equal(3, trials.Count(t => t.ConfigName.StartsWith("additive_skips skip_weight=", StringComparison.Ordinal)));

@@ -49,6 +49,62 @@ public sealed class SweepExpanderTests
     }
 
     [Fact]
+    public void Supervised_cross_reference_adds_one_trial_per_seed_from_the_base_after_the_profile()
+    {
+        var trials = Trials("""
+            name: t
+            references: [noisy_input, classical, supervised_cross]
+            base: {trainer.loss_weights.recon: 0.3}
+            matrix:
+              - name: a
+                overrides: {trainer.cross_domain_strategy: no_skip}
+              - name: b
+                overrides: {trainer.cross_domain_strategy: zero_skip}
+            seeds: 2
+            when: trainer.mode == c2c
+            default_profile: small
+            profiles:
+              small: {overrides: {trainer.epochs: 3}}
+            """);
+
+        var references = trials.Where(t => t.Reference is not null).ToList();
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(2, references.Count);
+        Assert.Equal([0, 1], references.Select(t => t.Order));
+        Assert.Equal([0L, 1L], references.Select(t => t.Seed));
+        Assert.All(references, t =>
+        {
+            Assert.Equal(SweepReference.SupervisedCross, t.Reference);
+            Assert.Equal("reference: supervised_cross", t.ConfigName);
+            Assert.Equal("supervised_cross", Text(t.Config, "trainer.mode"));
+            Assert.Equal(0.3, Number(t.Config, "trainer.loss_weights.recon"));
+            Assert.Equal(3, Number(t.Config, "trainer.epochs"));
+
+            // The rows' varied key keeps its default in the reference, which shows only what it is.
+            Assert.Equal(Text(TinyDefaults(), "trainer.cross_domain_strategy"), Text(t.Config, "trainer.cross_domain_strategy"));
+            Assert.Equal(["trainer.mode"], t.Parameters.Keys);
+            Assert.Null(t.Expect);
+        });
+        Assert.Single(references.Select(t => t.ConfigKey).Distinct());
+        Assert.All(trials.Where(t => t.Reference is null), t => Assert.Equal("c2c", Text(t.Config, "trainer.mode")));
+    }
+
+    [Fact]
+    public void Without_supervised_cross_no_reference_trial_is_added()
+    {
+        var trials = Trials("""
+            name: t
+            references: [noisy_input, classical]
+            seeds: 2
+            """);
+
+        Assert.Equal(2, trials.Count);
+        Assert.All(trials, t => Assert.Null(t.Reference));
+    }
+
+    private static JsonObject TinyDefaults() => FakeTrialConfigSchema.Instance.CreateDefaults();
+
+    [Fact]
     public void Matrix_times_grid_times_seeds_gives_every_combination_in_a_stable_order()
     {
         var trials = Trials("""

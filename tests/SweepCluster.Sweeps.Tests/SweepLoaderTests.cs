@@ -123,6 +123,25 @@ public sealed class SweepLoaderTests
     }
 
     [Fact]
+    public void Unknown_reference_is_located_and_lists_the_valid_ones()
+    {
+        var error = Single("""
+            name: t
+            references: [noisy_input, supervised_crosss]
+            """);
+
+        AssertAt(error, 2, 27, "references[1]",
+            "unknown value `supervised_crosss`; did you mean `supervised_cross`? (valid values: noisy_input, classical, supervised_cross)");
+    }
+
+    [Fact]
+    public void References_must_be_a_list_without_repeats()
+    {
+        AssertAt(Single("name: t\nreferences: classical\n"), 2, 13, "references", "expected a list of references");
+        AssertAt(Single("name: t\nreferences: [classical, classical]\n"), 2, 25, "references[1]", "reference `classical` is listed twice");
+    }
+
+    [Fact]
     public void Unknown_enum_value_lists_the_valid_values()
     {
         var error = Single("""

@@ -46,7 +46,7 @@ public static class HtmlReportRenderer
         }
 
         html.Append("<p>Values are mean ± sample standard deviation (n - 1) over the succeeded seeds; n is their number.<br>Verdict rule: ")
-            .Append(Encode(matrix.Rule.Describe())).Append("</p>\n");
+            .Append(Encode(matrix.Rule.Describe(matrix.RelativeVerdicts))).Append("<br>").Append(Encode(matrix.VerdictBasis)).Append("</p>\n");
         AppendTable(html, matrix);
         if (matrix.Warnings.Count > 0)
         {
@@ -60,9 +60,13 @@ public static class HtmlReportRenderer
         }
 
         var panelsByTrial = (panels ?? []).ToLookup(p => p.TrialId, StringComparer.Ordinal);
-        for (var i = 0; i < matrix.Rows.Count; i++)
+        var sections = matrix.TableRows;
+        for (var i = 0; i < sections.Count; i++)
         {
-            AppendSection(html, matrix.Rows[i], i, panelsByTrial);
+            if (HasSection(sections[i]))
+            {
+                AppendSection(html, sections[i], i, panelsByTrial);
+            }
         }
 
         html.Append("</body>\n</html>\n");
@@ -78,15 +82,20 @@ public static class HtmlReportRenderer
         }
 
         html.Append("</tr></thead>\n<tbody>\n");
-        var verdictColumn = MatrixCells.Headers(matrix).Count - 3;
-        for (var r = 0; r < matrix.Rows.Count; r++)
+        const int verdictColumn = MatrixCells.VerdictColumn;
+        var rows = matrix.TableRows;
+        for (var r = 0; r < rows.Count; r++)
         {
-            var row = matrix.Rows[r];
+            var row = rows[r];
             var cells = MatrixCells.Cells(matrix, row);
             html.Append("<tr>");
             for (var c = 0; c < cells.Count; c++)
             {
-                if (c == 0)
+                if (c == 0 && !HasSection(row))
+                {
+                    html.Append("<td>").Append(Encode(cells[c])).Append("</td>");
+                }
+                else if (c == 0)
                 {
                     html.Append("<td><a href=\"#config-").Append(r).Append("\">").Append(Encode(cells[c])).Append("</a></td>");
                 }
@@ -140,6 +149,12 @@ public static class HtmlReportRenderer
 
         html.Append("</section>\n");
     }
+
+    /// <summary>
+    /// Rows with trials of their own get a section with plots and panels; the noisy-input and classical rows are read
+    /// from every trial's evaluation and have none.
+    /// </summary>
+    private static bool HasSection(TestMatrixRow row) => row.Kind is RowKind.Configuration or RowKind.SupervisedCross;
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

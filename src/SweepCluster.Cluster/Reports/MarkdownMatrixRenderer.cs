@@ -18,13 +18,17 @@ public static class MarkdownMatrixRenderer
         var headers = MatrixCells.Headers(matrix);
         AppendRow(text, headers);
         AppendRow(text, [.. headers.Select(_ => "---")]);
-        foreach (var row in matrix.Rows)
+        foreach (var row in matrix.TableRows)
         {
             AppendRow(text, MatrixCells.Cells(matrix, row));
         }
 
         text.Append('\n').Append("Values are mean ± sample standard deviation (n - 1) over the succeeded seeds; n is their number. ")
-            .Append("Verdict rule: ").Append(Escape(matrix.Rule.Describe())).Append('\n');
+            .Append("Verdict rule: ").Append(Escape(matrix.Rule.Describe(matrix.RelativeVerdicts))).Append('\n');
+        if (!string.IsNullOrWhiteSpace(matrix.VerdictBasis))
+        {
+            text.Append('\n').Append(Escape(matrix.VerdictBasis)).Append('\n');
+        }
         if (matrix.Warnings.Count > 0)
         {
             text.Append('\n').Append("Warnings:").Append('\n').Append('\n');

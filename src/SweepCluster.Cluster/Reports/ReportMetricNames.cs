@@ -12,6 +12,18 @@ public static class ReportMetricNames
     public const string LeakageCross = "leakage_cross";
     public const string LeakageRecon = "leakage_recon";
     public const string ZDistance = "z_distance";
+    public const string PsnrNoisy = "psnr_noisy";
+    public const string SsimNoisy = "ssim_noisy";
+    public const string LeakageNoisy = "leakage_noisy";
+    public const string PsnrClassical = "psnr_classical";
+    public const string SsimClassical = "ssim_classical";
+    public const string LeakageClassical = "leakage_classical";
+    public const string ClassicalSigma = "classical_sigma";
+    public const string NoiseFloorCross = "noise_floor_cross";
+    public const string CrossExcessFinal = "cross_excess_final";
+    public const string CrossExcessRelDecrease = "cross_excess_rel_decrease";
+    public const string CrossExcessRelDecreaseErr = "cross_excess_rel_decrease_err";
+    public const string CrossBelowFloor = "cross_below_floor";
 
     /// <summary>The metric point of the cross loss.</summary>
     public const string CrossLossPoint = "loss.cross";

@@ -13,11 +13,22 @@ namespace SweepCluster.Cluster.Reports;
 /// smallest sweep order index of its trials. Only succeeded trials feed the measured columns: each
 /// scalar of the trainer's summary (<c>scalars</c> in docs/trial-protocol.md) becomes a mean and a
 /// sample standard deviation (divisor n - 1) over the seeds that reported a finite value. The cross
-/// loss counts as going down when a strict majority of the succeeded seeds say so (a tie is not a
-/// majority). The verdict is <see cref="VerdictRule.Decide"/> of those aggregates.
+/// loss counts as going down (or below its floor) when a strict majority of the succeeded seeds say so
+/// (a tie is not a majority).
+/// <para>
+/// A trial whose configuration has <c>trainer.mode: supervised_cross</c> is a reference trial: its group
+/// becomes the supervised cross reference row (in <see cref="TestMatrix.References"/>), and sets the ceiling of the
+/// fraction of the gap closed (F) of every configuration. The noisy input and classical reference rows
+/// come from the <c>psnr_noisy</c>/<c>psnr_classical</c> scalars that every trial measures on the same
+/// validation images, over all succeeded trials of the sweep. The verdict is
+/// <see cref="VerdictRule.DecideRelative"/> with a usable supervised reference, else
+/// <see cref="VerdictRule.Decide"/>; <see cref="TestMatrix.VerdictBasis"/> says which.
+/// </para>
 /// </remarks>
 public static class TestMatrixBuilder
 {
+    private const string SupervisedCrossMode = "supervised_cross";
+
     /// <summary>Builds the matrix of one sweep.</summary>
     /// <param name="metricPoints">Optional metric points per trial id, for the curves; trials without points get no curve.</param>
     /// <param name="rule">The verdict thresholds; <see cref="VerdictRule.Default"/> when null.</param>
@@ -34,65 +45,97 @@ public static class TestMatrixBuilder
         var ordered = trials.OrderBy(t => t.Definition.OrderIndex).ThenBy(t => t.Definition.Id, StringComparer.Ordinal).ToList();
         var parameterKeys = new List<string>();
         var rows = new List<TestMatrixRow>();
+        var referenceRows = new List<TestMatrixRow>();
         foreach (var group in ordered.GroupBy(t => t.Definition.ConfigKey, StringComparer.Ordinal))
         {
             var members = group.ToList();
             var parameters = ReadParameters(members[0], warnings);
+            if (IsSupervisedCross(members[0]))
+            {
+                referenceRows.Add(BuildRow(members, parameters, metricPoints, warnings) with
+                {
+                    Kind = RowKind.SupervisedCross,
+                    GapClosed = 1,
+                    Note = "trained against the other contrast's clean image (the ceiling of the cross output)",
+                });
+                continue;
+            }
+
             foreach (var parameter in parameters.Where(p => !parameterKeys.Contains(p.Key, StringComparer.Ordinal)))
             {
                 parameterKeys.Add(parameter.Key);
             }
 
-            rows.Add(BuildRow(members, parameters, metricPoints, rule, warnings));
+            rows.Add(BuildRow(members, parameters, metricPoints, warnings));
+        }
+
+        // The ceiling: the supervised cross reference's PSNR gain over the noisy input on the same images.
+        var reference = referenceRows.FirstOrDefault(r => r.N > 0);
+        double? ceiling = reference?.PsnrCross is { } refPsnr && reference.PsnrNoisy is { } refNoisy ? refPsnr.Mean - refNoisy.Mean : null;
+        string basis;
+        var relative = ceiling > 0;
+        if (relative)
+        {
+            basis = string.Create(CultureInfo.InvariantCulture,
+                $"Verdicts are relative to the references: F uses the supervised cross reference's PSNR gain over the noisy input, {ceiling:0.00} dB.");
+        }
+        else
+        {
+            basis = reference is null
+                ? "No supervised cross reference in this sweep (or none succeeded yet): verdicts use the fallback rule on the absolute PSNR gain."
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"The supervised cross reference does not beat the noisy input (gain {ceiling:0.00} dB), so F has no scale: verdicts use the fallback rule on the absolute PSNR gain.");
+        }
+
+        var judged = rows.OrderBy(r => r.OrderIndex).Select(r => Judge(r, rule, relative ? ceiling : null)).ToList();
+        var succeeded = ordered.Where(t => t.Snapshot.State == TrialState.Succeeded).ToList();
+        var allScalars = succeeded.Select(t => (Trial: t, Scalars: ReadScalars(t, null))).ToList();
+        if (NoisyInputRow(allScalars) is { } noisy)
+        {
+            referenceRows.Insert(0, noisy);
+        }
+
+        if (ClassicalRow(allScalars, ceiling > 0 ? ceiling : null) is { } classical)
+        {
+            referenceRows.Insert(referenceRows.Count > 0 && referenceRows[0].Kind == RowKind.NoisyInput ? 1 : 0, classical);
         }
 
         return new TestMatrix(sweep.Sweep.Id, sweep.Sweep.Name, sweep.Sweep.Question, sweep.Sweep.ObjectiveMetric, rule, parameterKeys,
-            [.. rows.OrderBy(r => r.OrderIndex)], warnings);
+            judged, warnings, basis, relative, referenceRows);
+    }
+
+    /// <summary>Sets F, the verdict, the agreement and the note of a configuration row.</summary>
+    private static TestMatrixRow Judge(TestMatrixRow row, VerdictRule rule, double? ceiling)
+    {
+        double? gapClosed = ceiling is { } c && row.PsnrCross is { } psnr && row.PsnrNoisy is { } noisy ? (psnr.Mean - noisy.Mean) / c : null;
+        var verdict = ceiling is null
+            ? rule.Decide(row.PsnrGainCross?.Mean, row.LeakageCross?.Mean, row.CrossGoingDown)
+            : rule.DecideRelative(gapClosed, row.LeakageCross?.Mean, row.CrossGoingDown, row.CrossBelowFloor);
+        var expected = VerdictRule.ParseExpected(row.ExpectedVerdict);
+        bool? agrees = verdict is { } measured && expected is { } wanted ? measured == wanted : null;
+        var note = row.CrossBelowFloor == true && row.CrossLossFinal is { } loss && row.NoiseFloorCross is { } floor
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"copies the target's noise: cross loss {loss.Mean:G3} below its floor {floor.Mean:G3} ({row.BelowFloorVotes}/{row.N} seeds)")
+            : string.Empty;
+        return row with { GapClosed = gapClosed, Verdict = verdict, AgreesWithExpected = agrees, Note = note };
     }
 
     private static TestMatrixRow BuildRow(
         List<TrialRecord> members,
         IReadOnlyList<MatrixParameter> parameters,
         IReadOnlyDictionary<string, IReadOnlyList<MetricPointRecord>>? metricPoints,
-        VerdictRule rule,
         List<string> warnings)
     {
         var first = members[0].Definition;
         var counts = Count(members);
         var succeeded = members.Where(t => t.Snapshot.State == TrialState.Succeeded).ToList();
         var scalars = succeeded.Select(t => (Trial: t, Scalars: ReadScalars(t, warnings))).ToList();
+        MeasuredStat? Stat(string name) => Aggregate(scalars, name, first.ConfigName, warnings);
+        List<bool> Votes(string name) => [.. scalars.Where(s => s.Scalars.ContainsKey(name)).Select(s => s.Scalars[name] >= 0.5)];
+        bool? Majority(List<bool> votes) => votes.Count == 0 ? null : votes.Count(v => v) * 2 > votes.Count;
 
-        MeasuredStat? Stat(string name)
-        {
-            var values = new List<double>();
-            foreach (var (trial, map) in scalars)
-            {
-                if (!map.TryGetValue(name, out var value))
-                {
-                    continue;
-                }
-
-                if (double.IsFinite(value))
-                {
-                    values.Add(value);
-                }
-                else
-                {
-                    warnings.Add($"trial {trial.Definition.Id} ({first.ConfigName}, seed {trial.Definition.Seed}): {name} is {value.ToString(CultureInfo.InvariantCulture)}; left out of the mean");
-                }
-            }
-
-            return MeasuredStat.Of(values);
-        }
-
-        var votes = scalars.Where(s => s.Scalars.ContainsKey(ReportMetricNames.CrossGoingDown)).Select(s => s.Scalars[ReportMetricNames.CrossGoingDown] >= 0.5).ToList();
-        bool? goingDown = votes.Count == 0 ? null : votes.Count(v => v) * 2 > votes.Count;
-        var gain = Stat(ReportMetricNames.PsnrGainCross);
-        var leakage = Stat(ReportMetricNames.LeakageCross);
-        var verdict = rule.Decide(gain?.Mean, leakage?.Mean, goingDown);
-        var expected = VerdictRule.ParseExpected(first.ExpectedVerdict);
-        bool? agrees = verdict is { } measured && expected is { } wanted ? measured == wanted : null;
-
+        var goingDown = Votes(ReportMetricNames.CrossGoingDown);
+        var belowFloor = Votes(ReportMetricNames.CrossBelowFloor);
         var state = counts.Succeeded == counts.Total
             ? RowState.Complete
             : counts.Pending + counts.Running > 0 ? RowState.InProgress : RowState.Incomplete;
@@ -109,20 +152,150 @@ public static class TestMatrixBuilder
             Status: Describe(counts),
             CrossLossFinal: Stat(ReportMetricNames.CrossLossFinal),
             CrossSlope: Stat(ReportMetricNames.CrossSlope),
-            CrossGoingDown: goingDown,
-            GoingDownVotes: votes.Count(v => v),
+            CrossGoingDown: Majority(goingDown),
+            GoingDownVotes: goingDown.Count(v => v),
             PsnrCross: Stat(ReportMetricNames.PsnrCross),
             SsimCross: Stat(ReportMetricNames.SsimCross),
-            PsnrGainCross: gain,
-            LeakageCross: leakage,
+            PsnrGainCross: Stat(ReportMetricNames.PsnrGainCross),
+            LeakageCross: Stat(ReportMetricNames.LeakageCross),
             LeakageRecon: Stat(ReportMetricNames.LeakageRecon),
             ZDistance: Stat(ReportMetricNames.ZDistance),
             Expect: first.Expect,
             ExpectedVerdict: first.ExpectedVerdict,
-            Verdict: verdict,
-            AgreesWithExpected: agrees,
+            Verdict: null,
+            AgreesWithExpected: null,
             CrossLossCurves: Curves(members, metricPoints, CrossLossPerEpoch),
-            PsnrCurves: Curves(members, metricPoints, CrossPsnrPerEvaluation));
+            PsnrCurves: Curves(members, metricPoints, CrossPsnrPerEvaluation),
+            PsnrNoisy: Stat(ReportMetricNames.PsnrNoisy),
+            NoiseFloorCross: Stat(ReportMetricNames.NoiseFloorCross),
+            CrossExcessFinal: Stat(ReportMetricNames.CrossExcessFinal),
+            CrossExcessRelDecrease: Stat(ReportMetricNames.CrossExcessRelDecrease),
+            CrossExcessRelDecreaseErr: Stat(ReportMetricNames.CrossExcessRelDecreaseErr),
+            CrossBelowFloor: Majority(belowFloor),
+            BelowFloorVotes: belowFloor.Count(v => v));
+    }
+
+    private static MeasuredStat? Aggregate(List<(TrialRecord Trial, Dictionary<string, double> Scalars)> scalars, string name, string configName, List<string>? warnings)
+    {
+        var values = new List<double>();
+        foreach (var (trial, map) in scalars)
+        {
+            if (!map.TryGetValue(name, out var value))
+            {
+                continue;
+            }
+
+            if (double.IsFinite(value))
+            {
+                values.Add(value);
+            }
+            else
+            {
+                warnings?.Add($"trial {trial.Definition.Id} ({configName}, seed {trial.Definition.Seed}): {name} is {value.ToString(CultureInfo.InvariantCulture)}; left out of the mean");
+            }
+        }
+
+        return MeasuredStat.Of(values);
+    }
+
+    /// <summary>The noisy input over every succeeded trial of the sweep (they share the validation images).</summary>
+    private static TestMatrixRow? NoisyInputRow(List<(TrialRecord Trial, Dictionary<string, double> Scalars)> all)
+    {
+        var psnr = Aggregate(all, ReportMetricNames.PsnrNoisy, "noisy input", null);
+        if (psnr is null)
+        {
+            return null;
+        }
+
+        var leakage = Aggregate(all, ReportMetricNames.LeakageNoisy, "noisy input", null);
+        return ReferenceRow(all, RowKind.NoisyInput, "reference: noisy input", "the baseline: the noisy images themselves (leakage 1 by construction)") with
+        {
+            PsnrCross = psnr,
+            SsimCross = Aggregate(all, ReportMetricNames.SsimNoisy, "noisy input", null),
+            PsnrNoisy = psnr,
+            PsnrGainCross = new MeasuredStat(0, null, psnr.N),
+            GapClosed = 0,
+            LeakageCross = leakage ?? new MeasuredStat(1, null, psnr.N),
+        };
+    }
+
+    /// <summary>The tuned Gaussian filter over every succeeded trial of the sweep.</summary>
+    private static TestMatrixRow? ClassicalRow(List<(TrialRecord Trial, Dictionary<string, double> Scalars)> all, double? ceiling)
+    {
+        var psnr = Aggregate(all, ReportMetricNames.PsnrClassical, "classical", null);
+        if (psnr is null)
+        {
+            return null;
+        }
+
+        var gains = all.Where(s => s.Scalars.ContainsKey(ReportMetricNames.PsnrClassical) && s.Scalars.ContainsKey(ReportMetricNames.PsnrNoisy))
+            .Select(s => s.Scalars[ReportMetricNames.PsnrClassical] - s.Scalars[ReportMetricNames.PsnrNoisy]).Where(double.IsFinite).ToList();
+        var gain = MeasuredStat.Of(gains);
+        var sigmas = all.Where(s => s.Scalars.ContainsKey(ReportMetricNames.ClassicalSigma)).Select(s => s.Scalars[ReportMetricNames.ClassicalSigma]).Distinct().Order().ToList();
+        var note = sigmas.Count == 0
+            ? "Gaussian filter tuned on the training split"
+            : string.Create(CultureInfo.InvariantCulture, $"Gaussian filter, sigma {string.Join(", ", sigmas.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))} px, tuned on the training split");
+        return ReferenceRow(all, RowKind.Classical, "reference: classical", note) with
+        {
+            PsnrCross = psnr,
+            SsimCross = Aggregate(all, ReportMetricNames.SsimClassical, "classical", null),
+            PsnrNoisy = Aggregate(all, ReportMetricNames.PsnrNoisy, "classical", null),
+            PsnrGainCross = gain,
+            GapClosed = ceiling is { } c && gain is { } g ? g.Mean / c : null,
+            LeakageCross = Aggregate(all, ReportMetricNames.LeakageClassical, "classical", null),
+        };
+    }
+
+    private static TestMatrixRow ReferenceRow(List<(TrialRecord Trial, Dictionary<string, double> Scalars)> all, RowKind kind, string name, string note)
+    {
+        var count = all.Count;
+        return new TestMatrixRow(
+            ConfigKey: kind.ToString().ToLowerInvariant(),
+            ConfigName: name,
+            OrderIndex: int.MaxValue,
+            Parameters: [],
+            TrialIds: [.. all.Select(s => s.Trial.Definition.Id)],
+            Seeds: [.. all.Select(s => s.Trial.Definition.Seed)],
+            Counts: new TrialCounts(count, count, 0, 0, 0, 0),
+            State: RowState.Complete,
+            Status: "measured in every trial's evaluation",
+            CrossLossFinal: null,
+            CrossSlope: null,
+            CrossGoingDown: null,
+            GoingDownVotes: 0,
+            PsnrCross: null,
+            SsimCross: null,
+            PsnrGainCross: null,
+            LeakageCross: null,
+            LeakageRecon: null,
+            ZDistance: null,
+            Expect: string.Empty,
+            ExpectedVerdict: null,
+            Verdict: null,
+            AgreesWithExpected: null,
+            CrossLossCurves: [],
+            PsnrCurves: [],
+            Kind: kind,
+            Note: note);
+    }
+
+    /// <summary>Whether the trial is a supervised cross reference trial (its config's <c>trainer.mode</c>).</summary>
+    private static bool IsSupervisedCross(TrialRecord trial)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(trial.Definition.ConfigJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("trainer", out var trainer)
+                && trainer.ValueKind == JsonValueKind.Object
+                && trainer.TryGetProperty("mode", out var mode)
+                && mode.ValueKind == JsonValueKind.String
+                && mode.GetString() == SupervisedCrossMode;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static TrialCounts Count(List<TrialRecord> members)
@@ -182,13 +355,13 @@ public static class TestMatrixBuilder
     };
 
     /// <summary>The numeric <c>scalars</c> of a succeeded trial's summary; booleans count as 1 and 0.</summary>
-    private static Dictionary<string, double> ReadScalars(TrialRecord trial, List<string> warnings)
+    private static Dictionary<string, double> ReadScalars(TrialRecord trial, List<string>? warnings)
     {
         var scalars = new Dictionary<string, double>(StringComparer.Ordinal);
         var json = trial.Snapshot.SummaryJson;
         if (string.IsNullOrWhiteSpace(json))
         {
-            warnings.Add($"trial {trial.Definition.Id}: succeeded without a summary");
+            warnings?.Add($"trial {trial.Definition.Id}: succeeded without a summary");
             return scalars;
         }
 
@@ -199,7 +372,7 @@ public static class TestMatrixBuilder
                 || !document.RootElement.TryGetProperty("scalars", out var values)
                 || values.ValueKind != JsonValueKind.Object)
             {
-                warnings.Add($"trial {trial.Definition.Id}: summary has no \"scalars\" object");
+                warnings?.Add($"trial {trial.Definition.Id}: summary has no \"scalars\" object");
                 return scalars;
             }
 
@@ -227,7 +400,7 @@ public static class TestMatrixBuilder
         }
         catch (JsonException error)
         {
-            warnings.Add($"trial {trial.Definition.Id}: summary is not valid JSON ({error.Message})");
+            warnings?.Add($"trial {trial.Definition.Id}: summary is not valid JSON ({error.Message})");
         }
 
         return scalars;

@@ -12,6 +12,16 @@ namespace SweepCluster.Cluster.Reports;
 /// <param name="AgreesWithExpected">Whether the measured verdict equals the expected one; null when either is missing.</param>
 /// <param name="CrossLossCurves">Cross loss per epoch, one series per trial with metric points.</param>
 /// <param name="PsnrCurves">Mean PSNR of the cross outputs at each evaluation step, one series per trial.</param>
+/// <param name="Kind">A configuration, or one of the reference rows (which get no verdict).</param>
+/// <param name="PsnrNoisy">The noisy input's PSNR on the same validation images.</param>
+/// <param name="GapClosed">F: the fraction of the PSNR gap between the noisy input and the supervised cross reference
+/// that the mean cross PSNR closes; null without a usable reference.</param>
+/// <param name="NoiseFloorCross">The cross loss of a perfect denoiser against the noisy targets, measured on the data.</param>
+/// <param name="CrossExcessFinal">The last epoch's cross loss minus its floor.</param>
+/// <param name="CrossExcessRelDecrease">The relative decrease of the excess over the trend window, and (next) each seed's uncertainty of it.</param>
+/// <param name="CrossBelowFloor">True when a strict majority of the succeeded seeds report the cross loss below its floor by more than its uncertainty.</param>
+/// <param name="BelowFloorVotes">How many succeeded seeds report the cross loss below its floor.</param>
+/// <param name="Note">What a reader should know beside the numbers, in words (what a reference is; a loss below its floor).</param>
 public sealed record TestMatrixRow(
     string ConfigKey,
     string ConfigName,
@@ -37,7 +47,17 @@ public sealed record TestMatrixRow(
     Verdict? Verdict,
     bool? AgreesWithExpected,
     IReadOnlyList<CurveSeries> CrossLossCurves,
-    IReadOnlyList<CurveSeries> PsnrCurves)
+    IReadOnlyList<CurveSeries> PsnrCurves,
+    RowKind Kind = RowKind.Configuration,
+    MeasuredStat? PsnrNoisy = null,
+    double? GapClosed = null,
+    MeasuredStat? NoiseFloorCross = null,
+    MeasuredStat? CrossExcessFinal = null,
+    MeasuredStat? CrossExcessRelDecrease = null,
+    MeasuredStat? CrossExcessRelDecreaseErr = null,
+    bool? CrossBelowFloor = null,
+    int BelowFloorVotes = 0,
+    string Note = "")
 {
     /// <summary>The n of the row: how many seeds succeeded.</summary>
     public int N => Counts.Succeeded;

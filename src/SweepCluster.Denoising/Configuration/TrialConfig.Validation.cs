@@ -189,9 +189,9 @@ public sealed partial record TrialConfig
         NotNegative("trainer.warmup_steps");
         NotNegative("trainer.grad_clip");
         Positive("trainer.checkpoint_every_epochs");
-        if (S("trainer.mode") == "supervised" && S("data.kind") == "npy")
+        if (S("trainer.mode") is "supervised" or "supervised_cross" && S("data.kind") == "npy")
         {
-            Fail("trainer.mode", "supervised needs clean targets, which only synthetic data has");
+            Fail("trainer.mode", $"{S("trainer.mode")} needs clean targets, which only synthetic data has");
         }
 
         NotNegative("evaluation.panels");

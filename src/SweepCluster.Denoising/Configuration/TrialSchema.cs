@@ -56,7 +56,7 @@ internal static class TrialSchema
         ])),
         new("trainer", new ObjectSchema(
         [
-            new("mode", Enum("c2c", "c2c", "supervised")),
+            new("mode", Enum("c2c", "c2c", "supervised", "supervised_cross")),
             new("epochs", new ScalarSchema(ScalarType.Int, 6L)),
             new("steps_per_epoch", new ScalarSchema(ScalarType.Int, 0L)),
             new("cross_domain_strategy", Enum("use_source_skip", "use_source_skip", "use_target_skip", "no_skip", "zero_skip", "mixed_skip")),

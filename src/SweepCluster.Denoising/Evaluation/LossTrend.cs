@@ -1,20 +1,14 @@
 namespace SweepCluster.Denoising.Evaluation;
 
 /// <summary>
-/// Whether a loss is going down: the least-squares slope of ln(loss) against epoch over the last epochs.
-/// The slope is a relative rate: -0.05 means about 5 % lower per epoch. <see cref="GoingDown"/> asks for a
-/// slope below <c>-<see cref="NoiseMargin"/></c> (falling by more than 1 % per epoch), so a flat curve that
-/// jitters by chance does not count as learning.
+/// The least-squares slope of ln(loss) against epoch over the last epochs: a relative rate, -0.05 means about 5 %
+/// lower per epoch. Reported as <c>cross_slope</c> for reading only; whether the loss is going down is judged on its
+/// excess over the noise floor (<see cref="ExcessTrend"/>), because a raw loss that sits on its floor cannot fall.
 /// </summary>
 /// <param name="Slope">Slope of ln(loss) per epoch; null with fewer than two epochs.</param>
 /// <param name="Epochs">Number of epochs the fit used.</param>
 public sealed record LossTrend(double? Slope, int Epochs)
 {
-    /// <summary>The least relative fall per epoch, in ln units, that counts as going down.</summary>
-    public const double NoiseMargin = 0.01;
-
-    public bool GoingDown => Slope < -NoiseMargin;
-
     /// <summary>Fits the last <paramref name="lastEpochs"/> values (or all, if fewer) of a per-epoch loss.</summary>
     /// <exception cref="ArgumentException">A loss that is not positive and finite (its logarithm is undefined).</exception>
     public static LossTrend Fit(IReadOnlyList<double> perEpochCrossLoss, int lastEpochs)

@@ -20,7 +20,10 @@ namespace SweepCluster.Denoising.Training;
 /// </list>
 /// <c>loss</c> is L1 or MSE (<c>trainer.loss</c>), each a mean over elements. In supervised mode the recon term is
 /// <c>loss(decoder_a(encoder(x_a)), clean_a) + loss(decoder_b(encoder(x_b)), clean_b)</c> and the total is that
-/// term alone; the other terms are still computed so they can be watched.
+/// term alone; the other terms are still computed so they can be watched. In supervised cross mode the recon term
+/// is the same and the cross term is <c>loss(x_a_from_b, clean_a) + loss(x_b_from_a, clean_b)</c> (noisy B in, the
+/// clean image of the other contrast out); the total is their unweighted sum, so the reference does not depend on
+/// the C2C loss weights of the sweep it bounds.
 /// </summary>
 public static class C2CLosses
 {
@@ -63,16 +66,19 @@ public static class C2CLosses
         ArgumentNullException.ThrowIfNull(trainer);
         var kind = trainer.Loss;
         var content = Pixel(outputs.EncodedA.Z, outputs.EncodedB.Z, kind);
-        var supervised = trainer.Mode == TrainerMode.Supervised;
+        var supervisedCross = trainer.Mode == TrainerMode.SupervisedCross;
+        var supervised = trainer.Mode == TrainerMode.Supervised || supervisedCross;
         if (supervised && (cleanA is null || cleanB is null))
         {
-            throw new ArgumentException("The supervised reference needs the clean images.");
+            throw new ArgumentException("The supervised references need the clean images.");
         }
 
         var recon = supervised
             ? Pixel(outputs.XARecon, cleanA!, kind) + Pixel(outputs.XBRecon, cleanB!, kind)
             : Pixel(outputs.XARecon, noisyA, kind) + Pixel(outputs.XBRecon, noisyB, kind);
-        var cross = Pixel(outputs.XAFromB, noisyA, kind) + Pixel(outputs.XBFromA, noisyB, kind);
+        var cross = supervisedCross
+            ? Pixel(outputs.XAFromB, cleanA!, kind) + Pixel(outputs.XBFromA, cleanB!, kind)
+            : Pixel(outputs.XAFromB, noisyA, kind) + Pixel(outputs.XBFromA, noisyB, kind);
         var edge = Edge(outputs.XARecon, noisyA) + Edge(outputs.XBRecon, noisyB) + Edge(outputs.XAFromB, noisyA) + Edge(outputs.XBFromA, noisyB);
         Tensor? adversarial = null;
         if (discriminatorLogits is not null)
@@ -81,7 +87,11 @@ public static class C2CLosses
         }
 
         Tensor total;
-        if (supervised)
+        if (supervisedCross)
+        {
+            total = recon + cross;
+        }
+        else if (supervised)
         {
             total = recon * 1.0;
         }

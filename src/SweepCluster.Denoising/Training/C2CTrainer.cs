@@ -108,14 +108,27 @@ public sealed partial class C2CTrainer : IDisposable
         GlobalStep++;
         foreach (var (name, value) in metrics)
         {
-            var (sum, count) = _epochSums.GetValueOrDefault(name);
-            _epochSums[name] = (sum + value, count + 1);
+            Accumulate(name, value);
+        }
+
+        if (metrics.TryGetValue("loss.cross", out var crossLoss))
+        {
+            Accumulate(CrossSquareSum, crossLoss * crossLoss);
         }
 
         IReadOnlyDictionary<string, double>? means = null;
         if (GlobalStep % StepsPerEpoch == 0)
         {
-            means = _epochSums.ToDictionary(p => p.Key, p => p.Value.Sum / p.Value.Count, StringComparer.Ordinal);
+            var epochMeans = _epochSums.Where(p => p.Key != CrossSquareSum).ToDictionary(p => p.Key, p => p.Value.Sum / p.Value.Count, StringComparer.Ordinal);
+            if (_epochSums.TryGetValue(CrossSquareSum, out var squares) && squares.Count > 1)
+            {
+                // The step-to-step spread within the epoch: the uncertainty of the excess loss's decrease stands on it.
+                var mean = epochMeans["loss.cross"];
+                var variance = ((squares.Sum / squares.Count) - (mean * mean)) * squares.Count / (squares.Count - 1);
+                epochMeans[CrossStepSdMetric] = Math.Sqrt(Math.Max(0, variance));
+            }
+
+            means = epochMeans;
             _history.Add(means);
             _epochSums.Clear();
         }
@@ -139,7 +152,7 @@ public sealed partial class C2CTrainer : IDisposable
         Discriminator?.train();
         var (xA, xB) = (ToTensor(batch.NoisyA, batch.Shape), ToTensor(batch.NoisyB, batch.Shape));
         Tensor? cleanA = null, cleanB = null;
-        if (t.Mode == TrainerMode.Supervised)
+        if (t.Mode is TrainerMode.Supervised or TrainerMode.SupervisedCross)
         {
             cleanA = ToTensor(batch.CleanA ?? throw new InvalidOperationException("The supervised reference needs clean images."), batch.Shape);
             cleanB = ToTensor(batch.CleanB!, batch.Shape);
@@ -201,12 +214,27 @@ public sealed partial class C2CTrainer : IDisposable
         return metrics;
     }
 
+    /// <summary>
+    /// The per-epoch entry of <see cref="EpochHistory"/> holding the sample standard deviation of the step values of
+    /// <c>loss.cross</c> in that epoch (absent with one step per epoch).
+    /// </summary>
+    public const string CrossStepSdMetric = "loss.cross.step_sd";
+
+    /// <summary>The running sum of squared cross losses; kept beside the other sums so a checkpoint carries it.</summary>
+    private const string CrossSquareSum = "loss.cross.square_sum";
+
     public void Dispose()
     {
         _optimizer.Dispose();
         _discriminatorOptimizer?.Dispose();
         Model.Dispose();
         Discriminator?.Dispose();
+    }
+
+    private void Accumulate(string name, double value)
+    {
+        var (sum, count) = _epochSums.GetValueOrDefault(name);
+        _epochSums[name] = (sum + value, count + 1);
     }
 
     /// <summary>Names of the parameters whose values or gradients hold NaN or infinity (where a bad start shows).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Data;
+using SweepCluster.Denoising.Evaluation;
 using System.Runtime.InteropServices;
 using SweepCluster.Denoising.Rendering;
 using SweepCluster.Denoising.Runtime;
@@ -174,13 +175,19 @@ public static class TrialRunner
         WritePanels(evaluation, config.Evaluation.Panels, outDirectory, events);
         metricsFile.Flush();
         events.Artifact(MetricsFileName, ArtifactKind.Metrics, MetricsFileName);
+        // The references that need no training: measured on the same data the network saw and is judged on.
+        var classical = ClassicalReference.Measure(train, validation);
+        var noiseFloor = NoiseFloor.Measure(train, config.Trainer.Loss);
         var summary = SummaryBuilder.Build(
             trainer.EpochHistory,
             evaluation,
             config.Evaluation.TrendEpochs,
-            config.Trainer.Mode == TrainerMode.Supervised,
+            config.Trainer.Mode,
+            trainer.StepsPerEpoch,
             trainer.PriorSeconds + clock.Elapsed.TotalSeconds,
-            trainer.GlobalStep);
+            trainer.GlobalStep,
+            classical,
+            noiseFloor);
         File.WriteAllText(Path.Combine(outDirectory, SummaryFileName), summary.ToJson());
         events.Summary(summary);
         return summary;
