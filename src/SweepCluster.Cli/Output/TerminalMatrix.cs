@@ -30,6 +30,16 @@ internal static class TerminalMatrix
         lines.AddRange(CompactTable.Lines(shown));
         lines.Add(string.Empty);
         lines.Add("Values are mean ± sample standard deviation over the succeeded seeds.");
+        if (!string.IsNullOrWhiteSpace(matrix.VerdictBasis))
+        {
+            lines.Add($"Verdicts: {OneLine(matrix.VerdictBasis)}");
+        }
+
+        foreach (var row in matrix.TableRows.Where(r => r.Kind == RowKind.Configuration && !string.IsNullOrWhiteSpace(r.Note)))
+        {
+            lines.Add($"{OneLine(row.ConfigName)}: {OneLine(row.Note)}");
+        }
+
         var left = all.Where(c => !shown.Contains(c)).Select(c => c.Header).ToList();
         var full = Path.Combine(reportDirectory, "matrix.md");
         lines.Add(left.Count == 0
@@ -46,7 +56,8 @@ internal static class TerminalMatrix
     /// <summary>Every column, with its priority: the lower, the longer it stays when space runs out.</summary>
     internal static IReadOnlyList<MatrixColumn> Columns(TestMatrix matrix)
     {
-        var rows = matrix.Rows;
+        // The configurations, then the reference rows (noisy input, classical, supervised cross) they are judged against.
+        var rows = matrix.TableRows;
         var unfinished = rows.Any(r => r.State != RowState.Complete);
         MatrixColumn Column(string header, int priority, Func<TestMatrixRow, string> cell) =>
             new(header, priority, [.. rows.Select(r => Cell(cell(r)))]);
@@ -55,8 +66,9 @@ internal static class TerminalMatrix
         return
         [
             Column("config", 0, r => r.ConfigName),
-            Column("verdict", 0, r => r.Verdict?.ToString().ToLowerInvariant() ?? Missing),
+            Column("verdict", 0, r => r.Kind != RowKind.Configuration ? "reference" : r.Verdict?.ToString().ToLowerInvariant() ?? Missing),
             Column("expected", 1, r => r.Expect),
+            Column("F (gap closed)", 2, r => r.GapClosed is { } f ? f.ToString("0.00", CultureInfo.InvariantCulture) : Missing),
             // A row still running or with failed seeds must say so before any number is read.
             Column("state", unfinished ? 2 : 40, r => r.Status),
             Column("going down", 3, r => r.N > 0 && r.CrossGoingDown is { } down
@@ -65,15 +77,19 @@ internal static class TerminalMatrix
             Column("PSNR cross (dB)", 4, r => M(r, r.PsnrCross, "0.00")),
             Column("gain (dB)", 5, r => M(r, r.PsnrGainCross, "0.00")),
             Column("leakage", 6, r => M(r, r.LeakageCross, "0.000")),
-            Column("n", 7, r => r.N.ToString(CultureInfo.InvariantCulture)),
-            Column("vs expected", 8, r => r.AgreesWithExpected switch
+            Column("excess cross loss", 7, r => M(r, r.CrossExcessFinal, "G3")),
+            Column("excess decrease", 8, r => r.N > 0 && r.CrossExcessRelDecrease is { } d
+                ? Stat(d, "P0") + (r.CrossExcessRelDecreaseErr is { } e ? $" (±{e.Mean.ToString("P0", CultureInfo.InvariantCulture)})" : string.Empty)
+                : Missing),
+            Column("n", 9, r => r.N.ToString(CultureInfo.InvariantCulture)),
+            Column("vs expected", 10, r => r.AgreesWithExpected switch
             {
                 true => "agrees",
                 false => "differs",
                 null => string.Empty,
             }),
             Column("SSIM cross", 9, r => M(r, r.SsimCross, "0.000")),
-            Column("cross slope", 11, r => M(r, r.CrossSlope, "0.000")),
+            Column("noise floor", 11, r => M(r, r.NoiseFloorCross, "G3")),
             Column("cross loss", 12, r => M(r, r.CrossLossFinal, "G4")),
             Column("leakage recon", 13, r => M(r, r.LeakageRecon, "0.000")),
             Column("z distance", 14, r => M(r, r.ZDistance, "G3")),
