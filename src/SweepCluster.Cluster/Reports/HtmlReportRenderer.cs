@@ -38,7 +38,7 @@ public static class HtmlReportRenderer
         td.verdict-fail { background: #fbe3e3; }
         section.config { margin-top: 2rem; border-top: 1px solid #ddd; }
         .plots { display: flex; flex-wrap: wrap; gap: 1rem; }
-        svg.plot { width: 640px; max-width: 100%; height: auto; }
+        svg.plot { width: 800px; max-width: 100%; height: auto; }
         .panels { overflow-x: auto; }
         figure { margin: 0.5rem 0; }
         figure img { max-width: none; image-rendering: pixelated; }
@@ -142,11 +142,13 @@ public static class HtmlReportRenderer
             html.Append("</p>\n");
         }
 
-        IReadOnlyList<PlotLevel> floor = row.NoiseFloorCross is { } measured ? [new PlotLevel(NoiseFloorLabel, measured.Mean)] : [];
-        html.Append("<div class=\"plots\">\n");
-        AppendPlot(html, ReportPlot.Build(LossTitle, "epoch", "cross loss", row.CrossLossCurves, floor, integerX: true), LossTitle, $"config-{index}-loss");
-        AppendPlot(html, ReportPlot.Build(PsnrTitle, "step", "PSNR (dB)", row.PsnrCurves, references, integerX: false), PsnrTitle, $"config-{index}-psnr");
-        html.Append("</div>\n");
+        var (loss, psnr) = Plots(row, references);
+        using var disposeLoss = loss;
+        using var disposePsnr = psnr;
+        html.Append("<div class=\"plots\">\n")
+            .Append(ReportPlot.RenderSvg(loss, LossTitle, $"config-{index}-loss")).Append('\n')
+            .Append(ReportPlot.RenderSvg(psnr, PsnrTitle, $"config-{index}-psnr")).Append('\n')
+            .Append("</div>\n");
         var shown = false;
         foreach (var trialId in row.TrialIds)
         {
@@ -185,8 +187,16 @@ public static class HtmlReportRenderer
         html.Append("</section>\n");
     }
 
-    private static void AppendPlot(StringBuilder html, ScottPlot.Plot plot, string title, string idPrefix) =>
-        html.Append(ReportPlot.RenderSvg(plot, title, idPrefix)).Append('\n');
+    /// <summary>
+    /// A row's two plots: its cross loss per epoch against its own measured noise floor (the loss a perfect denoiser
+    /// would reach on these noisy targets), and its cross PSNR per evaluation against the sweep's reference levels.
+    /// </summary>
+    internal static (ScottPlot.Plot Loss, ScottPlot.Plot Psnr) Plots(TestMatrixRow row, IReadOnlyList<PlotLevel> references)
+    {
+        IReadOnlyList<PlotLevel> floor = row.NoiseFloorCross is { } measured ? [new PlotLevel(NoiseFloorLabel, measured.Mean)] : [];
+        return (ReportPlot.Build(LossTitle, "epoch", "cross loss", row.CrossLossCurves, floor, integerX: true),
+            ReportPlot.Build(PsnrTitle, "step", "PSNR (dB)", row.PsnrCurves, references, integerX: false));
+    }
 
     /// <summary>The PSNR levels every configuration's PSNR plot is read against, in the table's order.</summary>
     internal static IReadOnlyList<PlotLevel> ReferenceLevels(TestMatrix matrix) =>

@@ -12,11 +12,26 @@ namespace SweepCluster.Cluster.Reports;
 /// </summary>
 internal static partial class ReportPlot
 {
-    public const int Width = 640;
-    public const int Height = 400;
+    /// <summary>Wide enough that the legend, outside on the right, leaves the data area about 500 px across.</summary>
+    public const int Width = 800;
 
-    /// <summary>Level line patterns, in order; they are black, so they never share a colour with a seed's line.</summary>
-    private static readonly LinePattern[] LevelPatterns = [LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+    public const int Height = 440;
+
+    /// <summary>
+    /// Level line patterns, in order (a floor; or noisy input, classical, supervised cross reference); the lines are
+    /// black, so they never share a colour with a seed's line.
+    /// </summary>
+    private static readonly LinePattern[] LevelPatterns = [LinePattern.Dashed, LinePattern.Dotted, LinePattern.Solid];
+
+    /// <summary>
+    /// A sans-serif face that is installed: ScottPlot's own pick (<see cref="Fonts.Sans"/>) is a serif face on
+    /// Debian with DejaVu installed.
+    /// </summary>
+    private static readonly Lazy<string> SansFont = new(() =>
+    {
+        var installed = SkiaSharp.SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }.FirstOrDefault(installed.Contains) ?? Fonts.Sans;
+    });
 
     /// <summary>
     /// The plot as ScottPlot's model, before rendering. The y range is set to include the levels: ScottPlot's
@@ -29,7 +44,7 @@ internal static partial class ReportPlot
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(levels);
         var plot = new Plot();
-        plot.Font.Set(Fonts.Sans);
+        plot.Font.Set(SansFont.Value);
         plot.Title(series.Count == 0 ? $"{title} (no points yet)" : title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
