@@ -45,7 +45,7 @@ internal static partial class ReportPlot
         ArgumentNullException.ThrowIfNull(levels);
         var plot = new Plot();
         plot.Font.Set(SansFont.Value);
-        plot.Title(series.Count == 0 ? $"{title} (no points yet)" : title);
+        plot.Title(series.Count == 0 ? $"{title} (no points)" : title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         if (integerX)
