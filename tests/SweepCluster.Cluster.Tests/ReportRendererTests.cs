@@ -161,6 +161,22 @@ public sealed partial class ReportRendererTests
         Assert.NotEqual(first.Definition.Id, second.Definition.Id);
     }
 
+    [Fact]
+    public void Plot_svg_ids_carry_the_given_prefix_and_its_references_resolve_inside_it()
+    {
+        using var plot = ReportPlot.Build("t", "x", "y", [new CurveSeries("trial", 3, [new CurvePoint(0, 1), new CurvePoint(1, 2)])], [new PlotLevel("floor", 0.5)], integerX: true);
+
+        var svg = ReportPlot.RenderSvg(plot, "t", "config-7-loss");
+
+        var ids = Regex.Matches(svg, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var references = Regex.Matches(svg, @"url\(#([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(ids);
+        Assert.All(ids, id => Assert.StartsWith("config-7-loss-", id, StringComparison.Ordinal));
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.Contains(r, ids));
+        Assert.StartsWith("<svg class=\"plot\" role=\"img\" aria-label=\"t\" viewBox=\"0 0 800 440\"", svg, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Configuration a (seeds 0 and 1, floor 0.13) with five and three epochs of cross loss and PSNR evaluations,
     /// configuration b (seed 2, floor 0.21), and a supervised cross reference at 30 dB; noisy input 22 dB, classical 25 dB.

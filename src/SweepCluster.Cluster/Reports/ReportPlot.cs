@@ -85,8 +85,9 @@ internal static partial class ReportPlot
 
     /// <summary>
     /// The plot as an SVG element to place in an HTML page. <paramref name="idPrefix"/> makes the SVG's clip-path
-    /// ids unique in the page: ScottPlot numbers them per plot, and in one HTML document a repeated id would let
-    /// one plot clip to another's rectangle.
+    /// ids unique in the page whatever the library does: ScottPlot 5.1 numbers them (<c>cl_4</c>) with a counter
+    /// that happens to run on across plots, which it does not promise, and in one HTML document a repeated id would
+    /// let one plot clip to another's rectangle.
     /// </summary>
     public static string RenderSvg(Plot plot, string title, string idPrefix)
     {
