@@ -162,6 +162,22 @@ public sealed partial class ReportRendererTests
     }
 
     [Fact]
+    public void Plots_use_the_embedded_font_so_a_machine_without_fonts_still_labels_them()
+    {
+        var resolver = new EmbeddedFontResolver();
+
+        using var typeface = resolver.CreateTypeface("Liberation Sans", bold: true, italic: false);
+
+        Assert.NotNull(typeface);
+        Assert.Equal("Liberation Sans", typeface.FamilyName);
+        Assert.True(typeface.GlyphCount > 100, $"{typeface.GlyphCount} glyphs");
+        Assert.Null(resolver.CreateTypeface("Some Other Face", bold: false, italic: false));
+        using var plot = ReportPlot.Build("t", "x", "y", [new CurveSeries("trial", 3, [new CurvePoint(0, 1), new CurvePoint(1, 2)])], [], integerX: true);
+        var families = Regex.Matches(ReportPlot.RenderSvg(plot, "t", "p"), "font-family=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(["Liberation Sans, Arial, Helvetica, sans-serif"], families);
+    }
+
+    [Fact]
     public void Plot_svg_ids_carry_the_given_prefix_and_its_references_resolve_inside_it()
     {
         using var plot = ReportPlot.Build("t", "x", "y", [new CurveSeries("trial", 3, [new CurvePoint(0, 1), new CurvePoint(1, 2)])], [new PlotLevel("floor", 0.5)], integerX: true);

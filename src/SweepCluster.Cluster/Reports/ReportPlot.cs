@@ -24,16 +24,6 @@ internal static partial class ReportPlot
     private static readonly LinePattern[] LevelPatterns = [LinePattern.Dashed, LinePattern.Dotted, LinePattern.Solid];
 
     /// <summary>
-    /// A sans-serif face that is installed: ScottPlot's own pick (<see cref="Fonts.Sans"/>) is a serif face on
-    /// Debian with DejaVu installed.
-    /// </summary>
-    private static readonly Lazy<string> SansFont = new(() =>
-    {
-        var installed = SkiaSharp.SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }.FirstOrDefault(installed.Contains) ?? Fonts.Sans;
-    });
-
-    /// <summary>
     /// The plot as ScottPlot's model, before rendering. The y range is set to include the levels: ScottPlot's
     /// automatic limits follow the data only, which would leave a floor far below the curves out of view.
     /// </summary>
@@ -43,8 +33,13 @@ internal static partial class ReportPlot
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(levels);
+        EmbeddedFontResolver.EnsureRegistered();
         var plot = new Plot();
-        plot.Font.Set(SansFont.Value);
+        plot.Font.Set(EmbeddedFontResolver.FamilyName);
+        // Only the regular face is shipped; a bold label would be drawn regular here but bold in the viewer.
+        plot.Axes.Title.Label.Bold = false;
+        plot.Axes.Bottom.Label.Bold = false;
+        plot.Axes.Left.Label.Bold = false;
         plot.Title(series.Count == 0 ? $"{title} (no points)" : title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -96,8 +91,8 @@ internal static partial class ReportPlot
         svg = XmlDeclaration().Replace(svg, string.Empty);
         svg = IdAttribute().Replace(svg, m => $"id=\"{idPrefix}-{m.Groups[1].Value}\"");
         svg = IdReference().Replace(svg, m => $"url(#{idPrefix}-{m.Groups[1].Value})");
-        // Text is placed glyph by glyph with the measured font; a viewer without it still gets a sans-serif face.
-        svg = FontFamily().Replace(svg, m => $"font-family=\"{m.Groups[1].Value}, sans-serif\"");
+        // Text is placed glyph by glyph with Liberation Sans' widths; Arial and Helvetica have the same ones.
+        svg = FontFamily().Replace(svg, m => $"font-family=\"{m.Groups[1].Value}, Arial, Helvetica, sans-serif\"");
         var open = svg.IndexOf("<svg", StringComparison.Ordinal);
         return svg[..open] + string.Create(
             CultureInfo.InvariantCulture,
