@@ -5,7 +5,7 @@ namespace SweepCluster.Cluster.Reports;
 
 /// <summary>
 /// Gives ScottPlot the Liberation Sans face shipped inside this assembly, for every weight and slant. Without it a
-/// machine with no fonts installed (the runtime container has none) renders plots with no text at all: no axis
+/// machine with no fonts installed (a slim container image) renders plots with no text at all: no axis
 /// labels, ticks or legend. Liberation Sans has the metrics of Arial and Helvetica, so the SVG's glyph positions,
 /// measured here, also fit a viewer that has only those.
 /// </summary>
