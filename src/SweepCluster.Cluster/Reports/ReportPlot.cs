@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using ScottPlot;
-using ScottPlot.Plottables;
 
 namespace SweepCluster.Cluster.Reports;
 
