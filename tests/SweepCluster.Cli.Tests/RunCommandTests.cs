@@ -96,13 +96,44 @@ public sealed class RunCommandTests : IDisposable
             Assert.Equal(verdict == row.GetProperty("expected_verdict").GetString(), row.GetProperty("agrees_with_expected").GetBoolean());
         }
 
-        // report.html: self-contained, one plot line per seed.
+        // report.html: self-contained; per configuration a cross loss plot with its noise floor and a PSNR plot with the
+        // reference levels, each with labelled axes and a legend naming its seeds.
         var html = await File.ReadAllTextAsync(Path.Combine(reports, "report.html"));
         Assert.DoesNotMatch(@"(?i)(src|href)\s*=\s*[""']?\s*(https?:)?//", html);
         Assert.DoesNotMatch(@"(?i)url\(\s*[""']?\s*(https?:)?//|@import", html);
         var plots = Regex.Matches(html, "<svg.*?</svg>", RegexOptions.Singleline).Select(m => m.Value).ToList();
         Assert.Equal(4, plots.Count); // cross loss and PSNR, per configuration
-        Assert.All(plots, plot => Assert.Equal(2, Regex.Matches(plot, "<polyline").Count));
+        for (var i = 0; i < jsonRows.Count; i++)
+        {
+            var (loss, psnr) = (plots[2 * i], plots[(2 * i) + 1]);
+            foreach (var seed in jsonRows[i].GetProperty("seeds").EnumerateArray())
+            {
+                Assert.Matches($@">\s*seed {seed.GetInt64()}\s*<", loss);
+                Assert.Matches($@">\s*seed {seed.GetInt64()}\s*<", psnr);
+            }
+
+            Assert.Matches(@">\s*epoch\s*<", loss);
+            Assert.Matches(@">\s*cross loss\s*<", loss);
+            var floor = jsonRows[i].GetProperty("noise_floor_cross").GetProperty("mean").GetDouble();
+            Assert.Matches($@">\s*noise floor {Regex.Escape(floor.ToString("G4", CultureInfo.InvariantCulture))}\s*<", loss);
+            Assert.Matches(@">\s*step\s*<", psnr);
+            Assert.Matches(@">\s*PSNR \(dB\)\s*<", psnr);
+            Assert.Matches(@">\s*noisy input [-\d.]+\s*<", psnr);
+            Assert.Matches(@">\s*classical [-\d.]+\s*<", psnr);
+        }
+
+        // The trials' panels are embedded and shown at least 4x, a whole factor of the PNG's own size.
+        var panels = Regex.Matches(html, @"<img [^>]*width=""(\d+)"" height=""(\d+)"" src=""data:image/png;base64,([^""]+)""").ToList();
+        Assert.Equal(4, panels.Count);
+        foreach (var panel in panels)
+        {
+            var png = Convert.FromBase64String(panel.Groups[3].Value);
+            var (width, height) = (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+            var scale = int.Parse(panel.Groups[1].Value, CultureInfo.InvariantCulture) / width;
+            Assert.True(scale >= 4, $"panel {width}x{height} shown at {scale}x");
+            Assert.Equal(width * scale, int.Parse(panel.Groups[1].Value, CultureInfo.InvariantCulture));
+            Assert.Equal(height * scale, int.Parse(panel.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]

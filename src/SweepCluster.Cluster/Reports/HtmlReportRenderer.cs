@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 
@@ -5,13 +6,27 @@ namespace SweepCluster.Cluster.Reports;
 
 /// <summary>
 /// Renders the matrix as one self-contained HTML page (<c>report.html</c>): inline CSS, the table, and
-/// per configuration inline SVG plots of the cross loss per epoch and the cross PSNR per evaluation, and
-/// its trials' PNG panels as base64 data URIs. Nothing is loaded from elsewhere; every text that comes
-/// from a sweep file, a trial or the store is HTML-encoded.
+/// per configuration two plots drawn by ScottPlot as inline SVG (the cross loss per epoch with the configuration's
+/// noise floor, the cross PSNR per evaluation with the reference levels), and its trials' PNG panels as base64 data
+/// URIs shown enlarged with nearest-neighbour scaling. Nothing is loaded from elsewhere; every text that comes from a
+/// sweep file, a trial or the store is HTML-encoded.
 /// </summary>
 public static class HtmlReportRenderer
 {
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>
+    /// Panels are shown at a whole multiple of their size up to about this width: trials' tiles are the validation
+    /// images at one pixel per pixel (64 px across is common), too small to see noise in; a whole factor with
+    /// pixelated scaling keeps each pixel a sharp square. Panels up to 512 px wide get at least 4x.
+    /// </summary>
+    private const int PanelDisplayWidth = 2048;
+
+    private const int MaxPanelScale = 8;
+
+    internal const string LossTitle = "cross loss per epoch";
+    internal const string PsnrTitle = "PSNR of the cross outputs per evaluation";
+    internal const string NoiseFloorLabel = "noise floor";
 
     private const string Style = """
         body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
@@ -23,11 +38,10 @@ public static class HtmlReportRenderer
         td.verdict-fail { background: #fbe3e3; }
         section.config { margin-top: 2rem; border-top: 1px solid #ddd; }
         .plots { display: flex; flex-wrap: wrap; gap: 1rem; }
-        svg.plot { font-size: 10px; }
-        svg.plot .frame { fill: none; stroke: #999; }
-        svg.plot .title { font-weight: bold; }
-        figure { display: inline-block; margin: 0.5rem; }
-        figure img { max-width: 480px; image-rendering: pixelated; }
+        svg.plot { width: 800px; max-width: 100%; height: auto; }
+        .panels { overflow-x: auto; }
+        figure { margin: 0.5rem 0; }
+        figure img { max-width: none; image-rendering: pixelated; }
         .warnings { color: #8a4b00; }
         """;
 
@@ -61,11 +75,12 @@ public static class HtmlReportRenderer
 
         var panelsByTrial = (panels ?? []).ToLookup(p => p.TrialId, StringComparer.Ordinal);
         var sections = matrix.TableRows;
+        var levels = ReferenceLevels(matrix);
         for (var i = 0; i < sections.Count; i++)
         {
             if (HasSection(sections[i]))
             {
-                AppendSection(html, sections[i], i, panelsByTrial);
+                AppendSection(html, sections[i], i, levels, panelsByTrial);
             }
         }
 
@@ -115,7 +130,8 @@ public static class HtmlReportRenderer
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static void AppendSection(StringBuilder html, TestMatrixRow row, int index, ILookup<string, ReportPanel> panelsByTrial)
+    private static void AppendSection(
+        StringBuilder html, TestMatrixRow row, int index, IReadOnlyList<PlotLevel> references, ILookup<string, ReportPanel> panelsByTrial)
     {
         html.Append("<section class=\"config\" id=\"config-").Append(index).Append("\">\n<h2>").Append(Encode(row.ConfigName)).Append("</h2>\n")
             .Append("<p>").Append(Encode(row.Status)).Append("; seeds ").Append(Encode(string.Join(", ", row.Seeds))).Append("</p>\n");
@@ -126,29 +142,75 @@ public static class HtmlReportRenderer
             html.Append("</p>\n");
         }
 
+        var (loss, psnr) = Plots(row, references);
+        using var disposeLoss = loss;
+        using var disposePsnr = psnr;
         html.Append("<div class=\"plots\">\n")
-            .Append(SvgPlot.Render("cross loss per epoch", "epoch", row.CrossLossCurves)).Append('\n')
-            .Append(SvgPlot.Render("PSNR of the cross outputs (dB) per evaluation", "step", row.PsnrCurves)).Append('\n')
+            .Append(ReportPlot.RenderSvg(loss, LossTitle, $"config-{index}-loss")).Append('\n')
+            .Append(ReportPlot.RenderSvg(psnr, PsnrTitle, $"config-{index}-psnr")).Append('\n')
             .Append("</div>\n");
+        var shown = false;
         foreach (var trialId in row.TrialIds)
         {
             foreach (var panel in panelsByTrial[trialId])
             {
-                if (!panel.Png.Span.StartsWith(PngSignature))
+                if (!panel.Png.Span.StartsWith(PngSignature) || panel.Png.Length < 24)
                 {
                     html.Append("<p class=\"warnings\">panel ").Append(Encode(panel.Name)).Append(" of trial ").Append(Encode(trialId))
                         .Append(" is not a PNG; left out</p>\n");
                     continue;
                 }
 
-                html.Append("<figure><img alt=\"").Append(Encode(panel.Name)).Append("\" src=\"data:image/png;base64,")
-                    .Append(Convert.ToBase64String(panel.Png.Span)).Append("\"><figcaption>").Append(Encode($"{panel.Name} (trial {trialId})"))
+                if (!shown)
+                {
+                    html.Append("<div class=\"panels\">\n");
+                    shown = true;
+                }
+
+                // IHDR is the first chunk: width and height are big-endian at bytes 16 and 20.
+                var width = BinaryPrimitives.ReadInt32BigEndian(panel.Png.Span[16..]);
+                var height = BinaryPrimitives.ReadInt32BigEndian(panel.Png.Span[20..]);
+                var scale = width > 0 ? Math.Clamp(PanelDisplayWidth / width, 1, MaxPanelScale) : 1;
+                html.Append("<figure><img alt=\"").Append(Encode(panel.Name)).Append('"')
+                    .Append(Invariant($" width=\"{(long)width * scale}\" height=\"{(long)height * scale}\""))
+                    .Append(" src=\"data:image/png;base64,").Append(Convert.ToBase64String(panel.Png.Span)).Append("\"><figcaption>")
+                    .Append(Encode(Invariant($"{panel.Name} (trial {trialId}), shown at {scale}x")))
                     .Append("</figcaption></figure>\n");
             }
         }
 
+        if (shown)
+        {
+            html.Append("</div>\n");
+        }
+
         html.Append("</section>\n");
     }
+
+    /// <summary>
+    /// A row's two plots: its cross loss per epoch against its own measured noise floor (the loss a perfect denoiser
+    /// would reach on these noisy targets), and its cross PSNR per evaluation against the sweep's reference levels.
+    /// </summary>
+    internal static (ScottPlot.Plot Loss, ScottPlot.Plot Psnr) Plots(TestMatrixRow row, IReadOnlyList<PlotLevel> references)
+    {
+        IReadOnlyList<PlotLevel> floor = row.NoiseFloorCross is { } measured ? [new PlotLevel(NoiseFloorLabel, measured.Mean)] : [];
+        return (ReportPlot.Build(LossTitle, "epoch", "cross loss", row.CrossLossCurves, floor, integerX: true),
+            ReportPlot.Build(PsnrTitle, "step", "PSNR (dB)", row.PsnrCurves, references, integerX: false));
+    }
+
+    /// <summary>The PSNR levels every configuration's PSNR plot is read against, in the table's order.</summary>
+    internal static IReadOnlyList<PlotLevel> ReferenceLevels(TestMatrix matrix) =>
+        [.. (matrix.References ?? [])
+            .Where(r => r.PsnrCross is not null)
+            .Select(r => new PlotLevel(
+                r.Kind switch
+                {
+                    RowKind.NoisyInput => "noisy input",
+                    RowKind.Classical => "classical",
+                    RowKind.SupervisedCross => "supervised cross reference",
+                    _ => r.ConfigName,
+                },
+                r.PsnrCross!.Mean))];
 
     /// <summary>
     /// Rows with trials of their own get a section with plots and panels; the noisy-input and classical rows are read
@@ -157,4 +219,6 @@ public static class HtmlReportRenderer
     private static bool HasSection(TestMatrixRow row) => row.Kind is RowKind.Configuration or RowKind.SupervisedCross;
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
