@@ -26,7 +26,8 @@ public sealed class ConsoleOutputTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Transcript);
         Assert.DoesNotContain(Escape, result.Output + result.Error, StringComparison.Ordinal);
         var rows = result.Output.Split('\n').Where(l => Regex.IsMatch(l, @"^\s*\d+\s+[0-9a-f]{16}\s")).ToList();
-        Assert.Equal(SeedConfigurations, rows.Select(r => Regex.Split(r.Trim(), @"\s{2,}")[2]));
+        // The sweep's supervised cross reference runs first, then the configurations in sweep order.
+        Assert.Equal(["reference: supervised_cross", .. SeedConfigurations], rows.Select(r => Regex.Split(r.Trim(), @"\s{2,}")[2]));
         foreach (var configuration in SeedConfigurations)
         {
             // grep finds the trial: one line with its id, its whole name, its parameters and what was expected.
@@ -111,7 +112,9 @@ public sealed class ConsoleOutputTests : IDisposable
 
         // The compact matrix: within COLUMNS, configuration and verdict first.
         var table = result.Output.Split('\n').Where(l => l.StartsWith('|')).ToList();
-        Assert.Equal(2 + 2, table.Count);
+        // Header and rule, the two configurations, then the reference rows every trial measures (noisy input, classical).
+        Assert.Equal(2 + 2 + 2, table.Count);
+        Assert.StartsWith("| reference: noisy input ", table[4], StringComparison.Ordinal);
         Assert.All(table, line => Assert.True(line.Length <= 90, $"{line.Length} columns: {line}"));
         Assert.Matches(@"^\| config\s+\| verdict\s+\| expected\s+\|", table[0]);
         Assert.StartsWith("| source_skip ", table[2], StringComparison.Ordinal);

@@ -28,6 +28,18 @@ public sealed class PlainProgressLogTests
     }
 
     [Fact]
+    public void A_trial_that_starts_and_ends_between_two_polls_is_still_announced_as_started()
+    {
+        var log = new PlainProgressLog(_clock, PlainProgressLog.DefaultInterval);
+        log.Observe([Trial("a", "pending")], "progress", finished: false);
+        _clock.Advance(Poll);
+
+        Assert.Equal(
+            ["[0:02] trial a (config a, seed 0) started", "[0:02] trial a (config a, seed 0) succeeded"],
+            log.Observe([Trial("a", "succeeded")], "progress", finished: false));
+    }
+
+    [Fact]
     public void A_trial_that_starts_or_ends_gets_its_own_line_at_once()
     {
         var log = new PlainProgressLog(_clock, PlainProgressLog.DefaultInterval);

@@ -61,6 +61,15 @@ internal sealed class PlainProgressLog
             };
             if (change is not null)
             {
+                // A trial that started and ended between two polls was still seen to start: say so first.
+                if (before is "pending" || (before is null && _seen && change is not "started"))
+                {
+                    if (change is "succeeded" or "failed")
+                    {
+                        lines.Add($"{prefix}trial {trial.Id} ({trial.Label}) started");
+                    }
+                }
+
                 lines.Add($"{prefix}trial {trial.Id} ({trial.Label}) {change}");
             }
         }

@@ -68,20 +68,20 @@ internal static class TerminalMatrix
             Column("config", 0, r => r.ConfigName),
             Column("verdict", 0, r => r.Kind != RowKind.Configuration ? "reference" : r.Verdict?.ToString().ToLowerInvariant() ?? Missing),
             Column("expected", 1, r => r.Expect),
-            Column("F (gap closed)", 2, r => r.GapClosed is { } f ? f.ToString("0.00", CultureInfo.InvariantCulture) : Missing),
+            Column("F", 4, r => r.GapClosed is { } f ? f.ToString("0.00", CultureInfo.InvariantCulture) : Missing),
             // A row still running or with failed seeds must say so before any number is read.
             Column("state", unfinished ? 2 : 40, r => r.Status),
-            Column("going down", 3, r => r.N > 0 && r.CrossGoingDown is { } down
+            Column("going down", 5, r => r.N > 0 && r.CrossGoingDown is { } down
                 ? string.Create(CultureInfo.InvariantCulture, $"{(down ? "yes" : "no")} ({r.GoingDownVotes}/{r.N})")
                 : Missing),
-            Column("PSNR cross (dB)", 4, r => M(r, r.PsnrCross, "0.00")),
-            Column("gain (dB)", 5, r => M(r, r.PsnrGainCross, "0.00")),
+            Column("PSNR cross (dB)", 3, r => M(r, r.PsnrCross, "0.00")),
+            Column("gain (dB)", 7, r => M(r, r.PsnrGainCross, "0.00")),
             Column("leakage", 6, r => M(r, r.LeakageCross, "0.000")),
             Column("excess cross loss", 7, r => M(r, r.CrossExcessFinal, "G3")),
             Column("excess decrease", 8, r => r.N > 0 && r.CrossExcessRelDecrease is { } d
                 ? Stat(d, "P0") + (r.CrossExcessRelDecreaseErr is { } e ? $" (±{e.Mean.ToString("P0", CultureInfo.InvariantCulture)})" : string.Empty)
                 : Missing),
-            Column("n", 9, r => r.N.ToString(CultureInfo.InvariantCulture)),
+            Column("n", 2, r => r.N.ToString(CultureInfo.InvariantCulture)),
             Column("vs expected", 10, r => r.AgreesWithExpected switch
             {
                 true => "agrees",

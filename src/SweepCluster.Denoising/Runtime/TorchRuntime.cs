@@ -47,7 +47,7 @@ public static partial class TorchRuntime
     /// <summary>
     /// libtorch's deterministic-algorithms flag, warning (not failing) where an operation has no deterministic kernel,
     /// and on CUDA cuDNN's deterministic mode without autotuning. TorchSharp 0.107 marks
-    /// <c>torch.use_deterministic_algorithms</c> "not implemented", so this calls libtorch's own <c>at::Context</c>
+    /// <c>torch.use_deterministic_algorithms</c> obsolete (it has no native entry), so this calls libtorch's own <c>at::Context</c>
     /// setters; it returns false (and changes nothing) where the library does not export them.
     /// </summary>
     public static unsafe bool UseDeterministicAlgorithms(bool enabled)
