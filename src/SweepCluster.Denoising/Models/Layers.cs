@@ -20,9 +20,12 @@ public static class Layers
     {
         TorchRuntime.EnsureConfigured();
         var norm = nn.GroupNorm(groups, channels);
+        // The scalar is held for the call: an implicit double-to-Scalar temporary can be finalized by the GC while
+        // libtorch still reads it (seen once: fill_ failing in c10's Scalar::toFloat).
         using (no_grad())
+        using (var one = 1.0.ToScalar())
         {
-            norm.weight!.fill_(1.0);
+            norm.weight!.fill_(one);
             norm.bias!.zero_();
         }
 
