@@ -14,7 +14,8 @@ public static class FaultSweep
 
     public const int Epochs = 8;
 
-    private const int TrainSamples = 64;
+    // Sized so an epoch outlasts a silo heartbeat (2 s) on the faster engine: the tests must see trials mid-run.
+    private const int TrainSamples = 256;
 
     /// <summary>The sweep file's text, with <paramref name="rows"/> matrix rows and profile <c>cpu</c>.</summary>
     public static string Text(string name, int rows)
