@@ -21,10 +21,10 @@ internal static class TinySweeps
           evaluation: {panels: 1, trend_epochs: 2}
         matrix:
           - name: source_skip
-            overrides: {trainer.cross_domain_strategy: use_source_skip}
+            overrides: {trainer.cross_skips: target}
             expect: {text: "fail (noise leak)", verdict: fail}
           - name: no_skip
-            overrides: {trainer.cross_domain_strategy: no_skip}
+            overrides: {trainer.cross_skips: none}
             expect: {text: "pass? test this!", verdict: pass, confident: false}
         seeds: 2
         default_profile: cpu
@@ -68,11 +68,11 @@ internal static class TinySweeps
           evaluation: {panels: 1, trend_epochs: 2}
         matrix:
           - name: first
-            overrides: {trainer.cross_domain_strategy: use_source_skip}
+            overrides: {trainer.cross_skips: target}
           - name: second
-            overrides: {trainer.cross_domain_strategy: no_skip}
+            overrides: {trainer.cross_skips: none}
           - name: third
-            overrides: {trainer.cross_domain_strategy: zero_skip, trainer.epochs: 2}
+            overrides: {trainer.cross_skips: zeros, trainer.epochs: 2}
         max_attempts: 5
         """);
 }

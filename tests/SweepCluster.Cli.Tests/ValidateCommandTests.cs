@@ -49,7 +49,7 @@ public sealed class ValidateCommandTests : IDisposable
             matrix:
               - name: a
                 overrides:
-                  trainer.cross_domain_strategy: no_skips
+                  trainer.cross_skips: no_skips
             grid:
               trainer.lr: []
             default_profile: gpux
@@ -67,7 +67,7 @@ public sealed class ValidateCommandTests : IDisposable
         {
             @"broken\.yaml:2:1: qestion: unknown key `qestion`; did you mean `question`\?",
             @"broken\.yaml:4:19: base\.trainer\.epochs: expected a number, found a string `many`",
-            @"broken\.yaml:8:38: matrix\[0\]\.overrides\.trainer\.cross_domain_strategy: unknown value `no_skips` .*did you mean `no_skip`\?",
+            @"broken\.yaml:8:28: matrix\[0\]\.overrides\.trainer\.cross_skips: unknown value `no_skips` .*did you mean `no_skip`\?",
             @"broken\.yaml:10:15: grid\.trainer\.lr: empty grid list",
             @"broken\.yaml:11:18: default_profile: no profile named `gpux`.*\(available: cpu\)",
         };

@@ -15,7 +15,7 @@ public sealed class C2CTrainerTests
         var data = new TheoryData<string, string, string>();
         foreach (var architecture in new[] { "shared", "separate", "noise_aware" })
         {
-            foreach (var strategy in new[] { "use_source_skip", "use_target_skip", "no_skip", "zero_skip", "mixed_skip" })
+            foreach (var strategy in new[] { "input", "target", "none", "zeros", "mixed" })
             {
                 foreach (var mode in new[] { "concat", "additive" })
                 {
@@ -31,7 +31,7 @@ public sealed class C2CTrainerTests
     [MemberData(nameof(Switches))]
     public void Every_architecture_strategy_and_skip_mode_trains_one_step(string architecture, string strategy, string mode)
     {
-        var config = TinyConfig.Create(("model.architecture", architecture), ("trainer.cross_domain_strategy", strategy), ("model.skip_mode", mode), ("trainer.loss_weights.edge", 0.1));
+        var config = TinyConfig.Create(("model.architecture", architecture), ("trainer.cross_skips", strategy), ("model.skip_mode", mode), ("trainer.loss_weights.edge", 0.1));
         var metrics = OneStep(config);
         Assert.All(metrics, m => Assert.True(double.IsFinite(m.Value), $"{m.Key} is {m.Value}"));
         Assert.True(metrics["grad_norm.encoder"] > 0);
@@ -185,7 +185,7 @@ public sealed class C2CTrainerTests
     {
         ["discriminator_shared"] = [("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.1)],
         ["discriminator_noise_aware"] = [("model.architecture", "noise_aware"), ("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.5)],
-        ["identity_additive_mixed"] = [("model.identity", true), ("model.skip_mode", "additive"), ("trainer.cross_domain_strategy", "mixed_skip")],
+        ["identity_additive_mixed"] = [("model.identity", true), ("model.skip_mode", "additive"), ("trainer.cross_skips", "mixed")],
         ["supervised"] = [("trainer.mode", "supervised")],
         ["supervised_cross"] = [("trainer.mode", "supervised_cross")],
         ["mse_adamw_constant"] = [("trainer.loss", "mse"), ("trainer.optimizer", "adamw"), ("trainer.weight_decay", 0.01), ("trainer.lr_schedule", "constant"), ("trainer.grad_clip", 0.0)],

@@ -36,9 +36,11 @@ public sealed class ModelParityTests
     }
 
     [Theory]
-    [InlineData("concat_use_source_skip")]
-    [InlineData("separate_target_skip")]
+    [InlineData("concat_target_skips")]
+    [InlineData("separate_input_skips")]
     [InlineData("noise_aware")]
+    [InlineData("identity_zero_decoder")]
+    [InlineData("no_skip_everywhere_half_input_zeros")]
     public void Weights_pytorch_initialised_and_saved_load_here_and_give_its_outputs(string variant) =>
         Compare(variant, weightsFromPyTorch: true);
 
@@ -66,8 +68,9 @@ public sealed class ModelParityTests
             model.LoadPyTorchWeights(temp.File("torch_state.pt"));
         }
 
-        var outputs = model.forward(xA, xB);
-        var terms = C2CLosses.Compute(outputs, xA, xB, config.Trainer.LossWeights, config.Trainer, null);
+        var (inA, inB, scaleA, scaleB) = SliceScale.Apply(config.Trainer.CrossLossScale, xA, xB);
+        var outputs = model.forward(inA, inB);
+        var terms = C2CLosses.Compute(outputs, inA, inB, config.Trainer.LossWeights, config.Trainer, null, null, null, scaleA, scaleB);
         terms.Total.backward();
 
         Hashtable expected;
@@ -98,14 +101,22 @@ public sealed class ModelParityTests
 
     private static readonly Dictionary<string, (string, System.Text.Json.Nodes.JsonNode?)[]> Cases = new(StringComparer.Ordinal)
     {
-        ["concat_use_source_skip"] = [("trainer.cross_domain_strategy", "use_source_skip"), ("trainer.loss_weights.edge", 0.3)],
-        ["no_skip_everywhere"] = [("trainer.cross_domain_strategy", "no_skip"), ("trainer.same_domain_use_skip", false), ("trainer.loss_weights.recon", 0.05)],
-        ["noise_aware"] = [("model.architecture", "noise_aware"), ("trainer.cross_domain_strategy", "no_skip"), ("trainer.loss", "mse")],
-        ["additive_mixed_identity"] = [("model.skip_mode", "additive"), ("model.skip_weight", 0.5), ("model.identity", true), ("trainer.cross_domain_strategy", "mixed_skip"), ("trainer.mixed_alpha", 0.3)],
-        ["separate_target_skip"] = [("model.architecture", "separate"), ("trainer.cross_domain_strategy", "use_target_skip"), ("trainer.loss_weights.edge", 0.1)],
+        ["concat_target_skips"] = [("trainer.cross_skips", "target"), ("trainer.loss_weights.edge", 0.3)],
+        ["concat_input_skips_median_scale"] = [("trainer.cross_skips", "input"), ("trainer.cross_loss_scale", "median"), ("trainer.loss_weights.edge", 0.2)],
+        ["no_skip_everywhere"] = [("trainer.cross_skips", "none"), ("trainer.same_domain_use_skip", false), ("trainer.loss_weights.recon", 0.05)],
+        ["no_skip_everywhere_half_input_zeros"] =
+        [
+            ("trainer.cross_skips", "none"), ("trainer.same_domain_use_skip", false), ("model.missing_skip_width", "half_input"),
+            ("model.decoder_a.features", new System.Text.Json.Nodes.JsonArray(16, 8)),
+            ("model.decoder_b.features", new System.Text.Json.Nodes.JsonArray(16, 8)),
+        ],
+        ["identity_zero_decoder"] = [("model.identity", true), ("model.identity_init", "zero_decoder"), ("trainer.cross_skips", "target")],
+        ["noise_aware"] = [("model.architecture", "noise_aware"), ("trainer.cross_skips", "none"), ("trainer.loss", "mse")],
+        ["additive_mixed_identity"] = [("model.skip_mode", "additive"), ("model.skip_weight", 0.5), ("model.identity", true), ("trainer.cross_skips", "mixed"), ("trainer.mixed_alpha", 0.3)],
+        ["separate_input_skips"] = [("model.architecture", "separate"), ("trainer.cross_skips", "input"), ("trainer.loss_weights.edge", 0.1)],
         ["additive_zero_skip_three_levels"] =
         [
-            ("model.skip_mode", "additive"), ("trainer.cross_domain_strategy", "zero_skip"),
+            ("model.skip_mode", "additive"), ("trainer.cross_skips", "zeros"),
             ("model.encoder.features", new System.Text.Json.Nodes.JsonArray(4, 8, 16)),
             ("model.decoder_a.features", new System.Text.Json.Nodes.JsonArray(16, 8, 4)),
             ("model.decoder_b.features", new System.Text.Json.Nodes.JsonArray(16, 8, 4)),
@@ -128,7 +139,10 @@ public sealed class ModelParityTests
             ["skip_mode"] = Snake(m.SkipMode.ToString()),
             ["skip_weight"] = m.SkipWeight,
             ["identity"] = m.Identity,
-            ["strategy"] = Snake(t.CrossDomainStrategy.ToString()),
+            ["cross_skips"] = Snake(t.CrossSkips.ToString()),
+            ["cross_loss_scale"] = Snake(t.CrossLossScale.ToString()),
+            ["missing_skip_width"] = Snake(m.MissingSkipWidth.ToString()),
+            ["identity_init"] = Snake(m.IdentityInit.ToString()),
             ["mixed_alpha"] = t.MixedAlpha,
             ["same_domain_use_skip"] = t.SameDomainUseSkip,
             ["loss"] = t.Loss == LossKind.Mse ? "mse" : "l1",

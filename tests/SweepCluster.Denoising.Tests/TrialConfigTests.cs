@@ -23,7 +23,10 @@ public sealed class TrialConfigTests
         Assert.Equal(SkipMode.Concat, config.Model.SkipMode);
         Assert.Equal(0.0002, config.Model.Discriminator.Lr);
         Assert.Equal(TrainerMode.C2c, config.Trainer.Mode);
-        Assert.Equal(CrossDomainStrategy.UseSourceSkip, config.Trainer.CrossDomainStrategy);
+        Assert.Equal(CrossSkips.Target, config.Trainer.CrossSkips);
+        Assert.Equal(CrossLossScale.None, config.Trainer.CrossLossScale);
+        Assert.Equal(MissingSkipWidth.Skip, config.Model.MissingSkipWidth);
+        Assert.False(config.Trainer.AntiCollapse.Enabled);
         Assert.Equal(new LossWeights(1.0, 0.5, 1.0, 0.0, 0.0), config.Trainer.LossWeights);
         Assert.Empty(config.Trainer.Schedule);
         Assert.Equal(OptimizerKind.Adam, config.Trainer.Optimizer);
@@ -64,7 +67,7 @@ public sealed class TrialConfigTests
         Assert.Equal(0.1, config.Data.Noise.SigmaB);
         Assert.Equal(ModelArchitecture.NoiseAware, config.Model.Architecture);
         Assert.Equal(SkipMode.Additive, config.Model.SkipMode);
-        Assert.Equal(CrossDomainStrategy.MixedSkip, config.Trainer.CrossDomainStrategy);
+        Assert.Equal(CrossSkips.Mixed, config.Trainer.CrossSkips);
         Assert.Equal(OptimizerKind.AdamW, config.Trainer.Optimizer);
         Assert.Equal(1.0, config.Trainer.Lr);
         var stage = Assert.Single(config.Trainer.Schedule);
@@ -157,11 +160,67 @@ public sealed class TrialConfigTests
     [Fact]
     public void Unknown_enum_value_lists_the_valid_values()
     {
-        var error = Assert.Single(Assert.Throws<TrialConfigException>(() => TrialConfig.Parse("trainer:\n  cross_domain_strategy: skip_all\n", "bad.yaml")).Errors);
+        var error = Assert.Single(Assert.Throws<TrialConfigException>(() => TrialConfig.Parse("trainer:\n  cross_skips: skip_all\n", "bad.yaml")).Errors);
+
+        Assert.Contains("trainer.cross_skips", error, StringComparison.Ordinal);
+        Assert.Contains("'skip_all'", error, StringComparison.Ordinal);
+        Assert.Contains("input, target, none, zeros, mixed", error, StringComparison.Ordinal);
+        Assert.Contains("old names also read: use_source_skip, use_target_skip, no_skip, zero_skip, mixed_skip", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("use_source_skip", "target")]
+    [InlineData("use_target_skip", "input")]
+    [InlineData("no_skip", "none")]
+    [InlineData("zero_skip", "zeros")]
+    [InlineData("mixed_skip", "mixed")]
+    public void Old_cross_skip_names_read_as_the_new_ones_with_the_notes_meaning_and_the_same_trial_id(string oldName, string newName)
+    {
+        var old = TrialConfig.Parse($"trainer:\n  cross_domain_strategy: {oldName}\n", "old.yaml");
+        var oldValueNewKey = TrialConfig.Parse($"trainer:\n  cross_skips: {oldName}\n", "old-value.yaml");
+        var current = TrialConfig.Parse($"trainer:\n  cross_skips: {newName}\n", "new.yaml");
+
+        Assert.Equal(current.Trainer.CrossSkips, old.Trainer.CrossSkips);
+        Assert.Equal(current.Id(), old.Id());
+        Assert.Equal(current.Id(), oldValueNewKey.Id());
+        Assert.Equal(newName, current.ToTree()["trainer"]!["cross_skips"]!.GetValue<string>());
+        Assert.False(((System.Text.Json.Nodes.JsonObject)old.ToTree()["trainer"]!).ContainsKey("cross_domain_strategy"));
+    }
+
+    [Fact]
+    public void Old_and_new_cross_skip_keys_with_different_values_are_refused()
+    {
+        var error = Assert.Single(Assert.Throws<TrialConfigException>(
+            () => TrialConfig.Parse("trainer:\n  cross_skips: input\n  cross_domain_strategy: no_skip\n", "both.yaml")).Errors);
 
         Assert.Contains("trainer.cross_domain_strategy", error, StringComparison.Ordinal);
-        Assert.Contains("'skip_all'", error, StringComparison.Ordinal);
-        Assert.Contains("use_source_skip, use_target_skip, no_skip, zero_skip, mixed_skip", error, StringComparison.Ordinal);
+        Assert.Contains("set 'cross_skips' only", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Half_input_zeros_are_refused_where_a_real_skip_has_another_width()
+    {
+        var errors = Assert.Throws<TrialConfigException>(() => TrialConfig.Parse(
+            "model:\n  missing_skip_width: half_input\n  decoder_a: {features: [256, 128, 64]}\n  decoder_b: {features: [256, 128, 64]}\n", "wide.yaml")).Errors;
+
+        Assert.Contains(errors, e => e.Contains("model.missing_skip_width", StringComparison.Ordinal) && e.Contains("trainer.cross_skips: none", StringComparison.Ordinal));
+        var allowed = TrialConfig.Parse(
+            "model:\n  missing_skip_width: half_input\n  decoder_a: {features: [256, 128, 64]}\n  decoder_b: {features: [256, 128, 64]}\ntrainer:\n  same_domain_use_skip: false\n  cross_skips: none\n", "wide.yaml");
+        Assert.Equal(MissingSkipWidth.HalfInput, allowed.Model.MissingSkipWidth);
+    }
+
+    [Fact]
+    public void A_stage_can_start_a_fresh_phase_with_its_own_rate_and_round_trips()
+    {
+        var config = TrialConfig.Parse(
+            "trainer:\n  epochs: 4\n  schedule:\n    - {from_epoch: 3, loss_weights: {edge: 0.05}, lr: 0.0001, fresh_optimizer: true}\n", "phases.yaml");
+
+        var stage = Assert.Single(config.Trainer.Schedule);
+        Assert.Equal(0.0001, stage.Lr);
+        Assert.True(stage.FreshOptimizer);
+        Assert.Equal(config, TrialConfig.FromTree(config.ToTree()));
+        Assert.Contains("lr", Assert.Throws<TrialConfigException>(() => TrialConfig.Parse(
+            "trainer:\n  epochs: 4\n  schedule:\n    - {from_epoch: 3, loss_weights: {}, lr: 0}\n", "bad.yaml")).Errors[0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,9 +22,13 @@ internal sealed class FakeTrialConfigSchema : ITrialConfigSchema
         ["model.skip_mode"] = ["concat", "additive"],
         ["trainer.mode"] = ["c2c", "supervised", "supervised_cross"],
         ["trainer.cross_domain_strategy"] = ["use_source_skip", "use_target_skip", "no_skip", "zero_skip", "mixed_skip"],
+        ["trainer.cross_skips"] = ["input", "target", "none", "zeros", "mixed"],
         ["trainer.loss"] = ["l1", "mse"],
+        ["trainer.cross_loss_scale"] = ["none", "median"],
         ["trainer.optimizer"] = ["adam", "adamw"],
-        ["trainer.lr_schedule"] = ["cosine", "constant"],
+        ["trainer.lr_schedule"] = ["cosine", "constant", "cosine_epoch"],
+        ["model.identity_init"] = ["default", "zero_decoder"],
+        ["model.missing_skip_width"] = ["skip", "half_input"],
     };
 
     public static FakeTrialConfigSchema Instance { get; } = new();

@@ -32,7 +32,7 @@ internal static class TrialCommands
             }
 
             var outDirectory = result.GetValue(output) ?? Path.Combine("runs", trial.Name);
-            Console.WriteLine($"training {trial.Name} ({trial.Trainer.Mode}, {trial.Model.Architecture}, cross {trial.Trainer.CrossDomainStrategy}); output in {outDirectory}");
+            Console.WriteLine($"training {trial.Name} ({trial.Trainer.Mode}, {trial.Model.Architecture}, cross skips {trial.Trainer.CrossSkips}); output in {outDirectory}");
             var table = new EpochTableEvents(Console.Out);
             TrialSummary summary;
             try

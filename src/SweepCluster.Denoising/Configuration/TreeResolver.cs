@@ -35,11 +35,16 @@ internal sealed class TreeResolver(Func<string, string> where, List<string> erro
         {
             foreach (var (key, _) in givenObject)
             {
-                if (schema.Field(key) is null)
+                if (schema.Field(schema.CanonicalKey(key)) is null)
                 {
                     var closest = Closest(key, schema.Fields.Select(f => f.Key));
                     Error(Join(path, key), $"unknown key; did you mean '{closest}'? (valid keys here: {string.Join(", ", schema.Fields.Select(f => f.Key))})");
                 }
+            }
+
+            if (schema.KeyAliases.Count > 0)
+            {
+                givenObject = ApplyKeyAliases(givenObject, schema, path);
             }
         }
 
@@ -59,14 +64,57 @@ internal sealed class TreeResolver(Func<string, string> where, List<string> erro
         return result;
     }
 
+    /// <summary>
+    /// The object with each old key name (an alias) read as its current name. Both spellings with different values
+    /// is an error, since neither can be said to win.
+    /// </summary>
+    private JsonObject ApplyKeyAliases(JsonObject given, ObjectSchema schema, string path)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in given)
+        {
+            var canonical = schema.CanonicalKey(key);
+            if (canonical == key)
+            {
+                result[key] = value?.DeepClone();
+            }
+        }
+
+        foreach (var (key, value) in given)
+        {
+            var canonical = schema.CanonicalKey(key);
+            if (canonical == key)
+            {
+                continue;
+            }
+
+            if (result.TryGetPropertyValue(canonical, out var existing) && !JsonNode.DeepEquals(existing, value))
+            {
+                Error(Join(path, key), $"is the old name of '{canonical}', which is also set to a different value; set '{canonical}' only");
+                continue;
+            }
+
+            result[canonical] = value?.DeepClone();
+        }
+
+        return result;
+    }
+
     private JsonNode? ResolveScalar(JsonNode? given, ScalarSchema schema, string path)
     {
-        var checkedValue = CheckScalar(given, schema.Type, schema.Values, path);
+        if (schema.Type == ScalarType.Enum && given?.GetValueKind() == JsonValueKind.String
+            && schema.Aliases.TryGetValue(given.GetValue<string>(), out var canonical))
+        {
+            // An old name reads as the current one, so the resolved tree (and the trial id) does not depend on spelling.
+            return JsonValue.Create(canonical);
+        }
+
+        var checkedValue = CheckScalar(given, schema.Type, schema.Values, path, schema.Aliases.Keys);
         return checkedValue ?? schema.CreateDefault();
     }
 
     /// <summary>The normalised value (long, double, bool or string), or null after reporting an error.</summary>
-    private JsonValue? CheckScalar(JsonNode? given, ScalarType type, IReadOnlyList<string>? values, string path)
+    private JsonValue? CheckScalar(JsonNode? given, ScalarType type, IReadOnlyList<string>? values, string path, IEnumerable<string>? aliases = null)
     {
         var kind = given?.GetValueKind();
         switch (type)
@@ -117,7 +165,8 @@ internal sealed class TreeResolver(Func<string, string> where, List<string> erro
                 }
 
                 var shown = kind == JsonValueKind.String ? $"'{given!.GetValue<string>()}'" : Describe(given);
-                Error(path, $"unknown value {shown}; valid values: {string.Join(", ", values!)}");
+                var old = aliases?.ToList() ?? [];
+                Error(path, $"unknown value {shown}; valid values: {string.Join(", ", values!)}" + (old.Count > 0 ? $" (old names also read: {string.Join(", ", old)})" : string.Empty));
                 return null;
             default:
                 throw new InvalidOperationException("Unknown scalar type");
@@ -164,13 +213,13 @@ internal sealed class TreeResolver(Func<string, string> where, List<string> erro
             return result;
         }
 
-        string[] stageKeys = ["from_epoch", "loss_weights"];
+        string[] stageKeys = ["from_epoch", "loss_weights", "lr", "fresh_optimizer"];
         for (var i = 0; i < array.Count; i++)
         {
             var stagePath = $"{path}[{i}]";
             if (array[i] is not JsonObject stage)
             {
-                Error(stagePath, $"expected a stage {{from_epoch, loss_weights}}, got {Describe(array[i])}");
+                Error(stagePath, $"expected a stage {{from_epoch, loss_weights, lr, fresh_optimizer}}, got {Describe(array[i])}");
                 continue;
             }
 
@@ -229,6 +278,20 @@ internal sealed class TreeResolver(Func<string, string> where, List<string> erro
             }
 
             resolved["loss_weights"] = ordered;
+            if (stage.TryGetPropertyValue("lr", out var lr) && lr is not null
+                && CheckScalar(lr, ScalarType.Number, null, Join(stagePath, "lr")) is { } checkedLr)
+            {
+                resolved["lr"] = checkedLr;
+            }
+
+            // Written only when true, so a stage without a new phase keeps the same tree (and trial id).
+            if (stage.TryGetPropertyValue("fresh_optimizer", out var fresh) && fresh is not null
+                && CheckScalar(fresh, ScalarType.Bool, null, Join(stagePath, "fresh_optimizer")) is { } checkedFresh
+                && checkedFresh.GetValue<bool>())
+            {
+                resolved["fresh_optimizer"] = true;
+            }
+
             if (resolved.ContainsKey("from_epoch") && resolved["from_epoch"] is not null)
             {
                 result.Add(resolved);

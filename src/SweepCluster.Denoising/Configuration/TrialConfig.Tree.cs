@@ -50,6 +50,8 @@ public sealed partial record TrialConfig
                 ["skip_mode"] = EnumText("model.skip_mode", m.SkipMode),
                 ["skip_weight"] = m.SkipWeight,
                 ["identity"] = m.Identity,
+                ["identity_init"] = EnumText("model.identity_init", m.IdentityInit),
+                ["missing_skip_width"] = EnumText("model.missing_skip_width", m.MissingSkipWidth),
                 ["noise_channels"] = (long)m.NoiseChannels,
                 ["discriminator"] = new JsonObject
                 {
@@ -63,10 +65,21 @@ public sealed partial record TrialConfig
                 ["mode"] = EnumText("trainer.mode", t.Mode),
                 ["epochs"] = (long)t.Epochs,
                 ["steps_per_epoch"] = (long)t.StepsPerEpoch,
-                ["cross_domain_strategy"] = EnumText("trainer.cross_domain_strategy", t.CrossDomainStrategy),
+                ["cross_skips"] = EnumText("trainer.cross_skips", t.CrossSkips),
                 ["mixed_alpha"] = t.MixedAlpha,
                 ["same_domain_use_skip"] = t.SameDomainUseSkip,
                 ["loss"] = EnumText("trainer.loss", t.Loss),
+                ["cross_loss_scale"] = EnumText("trainer.cross_loss_scale", t.CrossLossScale),
+                ["input_noise_sigma"] = t.InputNoiseSigma,
+                ["anti_collapse"] = new JsonObject
+                {
+                    ["enabled"] = t.AntiCollapse.Enabled,
+                    ["threshold"] = t.AntiCollapse.Threshold,
+                    ["patience"] = (long)t.AntiCollapse.Patience,
+                    ["factor"] = t.AntiCollapse.Factor,
+                    ["max_content"] = t.AntiCollapse.MaxContent,
+                    ["min_recon"] = t.AntiCollapse.MinRecon,
+                },
                 ["loss_weights"] = Weights(t.LossWeights),
                 ["schedule"] = new JsonArray([.. t.Schedule.Select(Stage)]),
                 ["schedule_ramp_epochs"] = t.ScheduleRampEpochs,
@@ -75,6 +88,8 @@ public sealed partial record TrialConfig
                 ["betas"] = new JsonArray([.. t.Betas.Select(b => (JsonNode)JsonValue.Create(b))]),
                 ["weight_decay"] = t.WeightDecay,
                 ["lr_schedule"] = EnumText("trainer.lr_schedule", t.LrSchedule),
+                ["lr_t_max_epochs"] = (long)t.LrTMaxEpochs,
+                ["lr_min"] = t.LrMin,
                 ["warmup_steps"] = (long)t.WarmupSteps,
                 ["grad_clip"] = t.GradClip,
                 ["deterministic"] = t.Deterministic,
@@ -214,16 +229,21 @@ public sealed partial record TrialConfig
                 ParseEnum<SkipMode>(Str(model, "skip_mode")),
                 Num(model, "skip_weight"),
                 Bool(model, "identity"),
+                ParseEnum<IdentityInit>(Str(model, "identity_init")),
+                ParseEnum<MissingSkipWidth>(Str(model, "missing_skip_width")),
                 Int(model, "noise_channels"),
                 new DiscriminatorConfig(Bool(discriminator, "enabled"), IntList(discriminator["features"]!), Num(discriminator, "lr"))),
             new TrainerConfig(
                 ParseEnum<TrainerMode>(Str(trainer, "mode")),
                 Int(trainer, "epochs"),
                 Int(trainer, "steps_per_epoch"),
-                ParseEnum<CrossDomainStrategy>(Str(trainer, "cross_domain_strategy")),
+                ParseEnum<CrossSkips>(Str(trainer, "cross_skips")),
                 Num(trainer, "mixed_alpha"),
                 Bool(trainer, "same_domain_use_skip"),
                 ParseEnum<LossKind>(Str(trainer, "loss")),
+                ParseEnum<CrossLossScale>(Str(trainer, "cross_loss_scale")),
+                Num(trainer, "input_noise_sigma"),
+                MapAntiCollapse((JsonObject)trainer["anti_collapse"]!),
                 MapWeights((JsonObject)trainer["loss_weights"]!),
                 [.. ((JsonArray)trainer["schedule"]!).Select(s => MapStage((JsonObject)s!))],
                 Num(trainer, "schedule_ramp_epochs"),
@@ -232,12 +252,17 @@ public sealed partial record TrialConfig
                 [.. ((JsonArray)trainer["betas"]!).Select(b => ToDouble(b!))],
                 Num(trainer, "weight_decay"),
                 ParseEnum<LearningRateScheduleKind>(Str(trainer, "lr_schedule")),
+                Int(trainer, "lr_t_max_epochs"),
+                Num(trainer, "lr_min"),
                 Int(trainer, "warmup_steps"),
                 Num(trainer, "grad_clip"),
                 Bool(trainer, "deterministic"),
                 Int(trainer, "checkpoint_every_epochs")),
             new EvaluationConfig(Int(evaluation, "panels"), Int(evaluation, "trend_epochs")));
     }
+
+    private static AntiCollapseConfig MapAntiCollapse(JsonObject a) =>
+        new(Bool(a, "enabled"), Num(a, "threshold"), Int(a, "patience"), Num(a, "factor"), Num(a, "max_content"), Num(a, "min_recon"));
 
     private static LossWeights MapWeights(JsonObject w) =>
         new(Num(w, "content"), Num(w, "recon"), Num(w, "cross"), Num(w, "edge"), Num(w, "adversarial"));
@@ -246,7 +271,9 @@ public sealed partial record TrialConfig
     {
         var w = (JsonObject)s["loss_weights"]!;
         double? Get(string key) => w.TryGetPropertyValue(key, out var v) && v is not null ? ToDouble(v) : null;
-        return new ScheduleStage(Int(s, "from_epoch"), new PartialLossWeights(Get("content"), Get("recon"), Get("cross"), Get("edge"), Get("adversarial")));
+        double? lr = s.TryGetPropertyValue("lr", out var l) && l is not null ? ToDouble(l) : null;
+        var fresh = s.TryGetPropertyValue("fresh_optimizer", out var f) && f is not null && f.GetValue<bool>();
+        return new ScheduleStage(Int(s, "from_epoch"), new PartialLossWeights(Get("content"), Get("recon"), Get("cross"), Get("edge"), Get("adversarial")), lr, fresh);
     }
 
     private static JsonObject Stage(ScheduleStage stage)
@@ -266,7 +293,18 @@ public sealed partial record TrialConfig
         Put("cross", w.Cross);
         Put("edge", w.Edge);
         Put("adversarial", w.Adversarial);
-        return new JsonObject { ["from_epoch"] = (long)stage.FromEpoch, ["loss_weights"] = weights };
+        var result = new JsonObject { ["from_epoch"] = (long)stage.FromEpoch, ["loss_weights"] = weights };
+        if (stage.Lr is { } lr)
+        {
+            result["lr"] = lr;
+        }
+
+        if (stage.FreshOptimizer)
+        {
+            result["fresh_optimizer"] = true;
+        }
+
+        return result;
     }
 
     private static JsonObject Weights(LossWeights w) => new()

@@ -152,6 +152,11 @@ public sealed partial record TrialConfig
             }
 
             previousFrom = Math.Max(previousFrom, from);
+            if (stage["lr"] is JsonValue stageLr && (TreeResolver.TryGetDouble(stageLr, out var lrValue) ? lrValue : 0) <= 0)
+            {
+                Fail(stagePath + ".lr", "must be positive");
+            }
+
             foreach (var (key, value) in (JsonObject)stage["loss_weights"]!)
             {
                 var weight = TreeResolver.TryGetDouble((JsonValue)value!, out var w) ? w : 0;
@@ -186,6 +191,54 @@ public sealed partial record TrialConfig
         }
 
         NotNegative("trainer.weight_decay");
+        NotNegative("trainer.input_noise_sigma");
+        NotNegative("trainer.lr_t_max_epochs");
+        NotNegative("trainer.lr_min");
+        if (D("trainer.lr_min") >= D("trainer.lr") && D("trainer.lr") > 0)
+        {
+            Fail("trainer.lr_min", $"must be below trainer.lr ({D("trainer.lr").ToString("R", CultureInfo.InvariantCulture)}): the schedule falls from lr to lr_min");
+        }
+
+        if (B("trainer.anti_collapse.enabled"))
+        {
+            NotNegative("trainer.anti_collapse.threshold");
+            Positive("trainer.anti_collapse.patience");
+            if (D("trainer.anti_collapse.factor") is <= 0 or >= 1)
+            {
+                Fail("trainer.anti_collapse.factor", "must lie in (0, 1): content grows by 1 + factor and recon shrinks by 1 - factor");
+            }
+
+            NotNegative("trainer.anti_collapse.min_recon");
+            if (D("trainer.anti_collapse.max_content") <= 0)
+            {
+                Fail("trainer.anti_collapse.max_content", "must be positive");
+            }
+        }
+
+        if (S("model.identity_init") == "zero_decoder" && !B("model.identity"))
+        {
+            Fail("model.identity_init", "zero_decoder needs model.identity: true (a zeroed decoder without the identity outputs only its bias)");
+        }
+
+        if (S("model.missing_skip_width") == "half_input" && S("model.skip_mode") == "concat")
+        {
+            // Zeros of half the input width only fit where a real skip has that width too, or where no skip is ever given.
+            var encoder = L("model.encoder.features");
+            var anySkips = B("trainer.same_domain_use_skip") || S("trainer.cross_skips") is "input" or "target" or "zeros" or "mixed";
+            foreach (var decoder in new[] { "model.decoder_a", "model.decoder_b" })
+            {
+                var features = L(decoder + ".features");
+                for (var i = 1; i < features.Length && anySkips && features.Length == encoder.Length; i++)
+                {
+                    var skip = encoder[encoder.Length - 1 - i];
+                    if (features[i - 1] / 2 != skip)
+                    {
+                        Fail("model.missing_skip_width", $"half_input needs every skip to be half its block's input, but {decoder}.features[{i - 1}] = {features[i - 1]} meets a {skip}-channel encoder skip; use skip, or give no skips anywhere (trainer.same_domain_use_skip: false, trainer.cross_skips: none)");
+                        break;
+                    }
+                }
+            }
+        }
         NotNegative("trainer.warmup_steps");
         NotNegative("trainer.grad_clip");
         Positive("trainer.checkpoint_every_epochs");

@@ -55,7 +55,25 @@ public sealed partial record TrialConfig(
     /// null for a key that is not an enum or does not exist.
     /// </summary>
     public static IReadOnlyList<string>? AllowedValues(string dottedPath) =>
-        TrialSchema.Find(dottedPath) is ScalarSchema { Type: ScalarType.Enum } scalar ? scalar.Values : null;
+        TrialSchema.Find(dottedPath) is ScalarSchema { Type: ScalarType.Enum } scalar ? [.. scalar.Values!, .. scalar.Aliases.Keys] : null;
+
+    /// <summary>
+    /// The current spelling of a dotted key path: an old key name (<c>trainer.cross_domain_strategy</c>) becomes its
+    /// new one (<c>trainer.cross_skips</c>); any other path is returned as given.
+    /// </summary>
+    public static string CanonicalPath(string dottedPath)
+    {
+        ArgumentNullException.ThrowIfNull(dottedPath);
+        var parts = dottedPath.Split('.');
+        SchemaNode? node = TrialSchema.Root;
+        for (var i = 0; i < parts.Length && node is ObjectSchema obj; i++)
+        {
+            parts[i] = obj.CanonicalKey(parts[i]);
+            node = obj.Field(parts[i]);
+        }
+
+        return string.Join('.', parts);
+    }
 
     /// <summary>
     /// Every problem of a tree (for example a default tree with a sweep's overrides applied): unknown keys, wrong

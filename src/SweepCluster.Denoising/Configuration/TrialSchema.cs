@@ -10,6 +10,28 @@ internal static class TrialSchema
 {
     public static readonly IReadOnlyList<string> LossWeightKeys = ["content", "recon", "cross", "edge", "adversarial"];
 
+    /// <summary>
+    /// <c>trainer.cross_skips</c>. The old <c>cross_domain_strategy</c> names are aliases with the notes' reading (their
+    /// "source" is the contrast being predicted), which is the opposite of the public implementation's code for the
+    /// two skip names (docs/trial-config.md has the table).
+    /// </summary>
+    private static ScalarSchema CrossSkipsSchema { get; } = new(
+        ScalarType.Enum,
+        "target",
+        ["input", "target", "none", "zeros", "mixed"],
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["use_source_skip"] = "target",
+            ["use_target_skip"] = "input",
+            ["no_skip"] = "none",
+            ["zero_skip"] = "zeros",
+            ["mixed_skip"] = "mixed",
+        });
+
+    /// <summary>Old key names that still read as the new ones, per object path.</summary>
+    public static IReadOnlyDictionary<string, string> TrainerKeyAliases { get; } =
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["cross_domain_strategy"] = "cross_skips" };
+
     public static ObjectSchema Root { get; } = new(
     [
         new("name", new ScalarSchema(ScalarType.String, "trial")),
@@ -46,6 +68,8 @@ internal static class TrialSchema
             new("skip_mode", Enum("concat", "concat", "additive")),
             new("skip_weight", new ScalarSchema(ScalarType.Number, 1.0)),
             new("identity", new ScalarSchema(ScalarType.Bool, false)),
+            new("identity_init", Enum("default", "default", "zero_decoder")),
+            new("missing_skip_width", Enum("skip", "skip", "half_input")),
             new("noise_channels", new ScalarSchema(ScalarType.Int, 32L)),
             new("discriminator", new ObjectSchema(
             [
@@ -59,10 +83,21 @@ internal static class TrialSchema
             new("mode", Enum("c2c", "c2c", "supervised", "supervised_cross")),
             new("epochs", new ScalarSchema(ScalarType.Int, 6L)),
             new("steps_per_epoch", new ScalarSchema(ScalarType.Int, 0L)),
-            new("cross_domain_strategy", Enum("use_source_skip", "use_source_skip", "use_target_skip", "no_skip", "zero_skip", "mixed_skip")),
+            new("cross_skips", CrossSkipsSchema),
             new("mixed_alpha", new ScalarSchema(ScalarType.Number, 0.5)),
             new("same_domain_use_skip", new ScalarSchema(ScalarType.Bool, true)),
             new("loss", Enum("l1", "l1", "mse")),
+            new("cross_loss_scale", Enum("none", "none", "median")),
+            new("input_noise_sigma", new ScalarSchema(ScalarType.Number, 0.0)),
+            new("anti_collapse", new ObjectSchema(
+            [
+                new("enabled", new ScalarSchema(ScalarType.Bool, false)),
+                new("threshold", new ScalarSchema(ScalarType.Number, 1e-5)),
+                new("patience", new ScalarSchema(ScalarType.Int, 2L)),
+                new("factor", new ScalarSchema(ScalarType.Number, 0.2)),
+                new("max_content", new ScalarSchema(ScalarType.Number, 8.0)),
+                new("min_recon", new ScalarSchema(ScalarType.Number, 5e-4)),
+            ])),
             new("loss_weights", LossWeightsSchema([1.0, 0.5, 1.0, 0.0, 0.0])),
             new("schedule", new StageListSchema()),
             new("schedule_ramp_epochs", new ScalarSchema(ScalarType.Number, 0.0)),
@@ -70,12 +105,15 @@ internal static class TrialSchema
             new("lr", new ScalarSchema(ScalarType.Number, 0.001)),
             new("betas", new ListSchema(ScalarType.Number, [0.9, 0.999], 2)),
             new("weight_decay", new ScalarSchema(ScalarType.Number, 0.0)),
-            new("lr_schedule", Enum("cosine", "cosine", "constant")),
+            new("lr_schedule", Enum("cosine", "cosine", "constant", "cosine_epoch")),
+            new("lr_t_max_epochs", new ScalarSchema(ScalarType.Int, 0L)),
+            new("lr_min", new ScalarSchema(ScalarType.Number, 0.0)),
             new("warmup_steps", new ScalarSchema(ScalarType.Int, 0L)),
             new("grad_clip", new ScalarSchema(ScalarType.Number, 1.0)),
             new("deterministic", new ScalarSchema(ScalarType.Bool, true)),
             new("checkpoint_every_epochs", new ScalarSchema(ScalarType.Int, 1L)),
-        ])),
+        ],
+        TrainerKeyAliases)),
         new("evaluation", new ObjectSchema(
         [
             new("panels", new ScalarSchema(ScalarType.Int, 3L)),
@@ -94,11 +132,13 @@ internal static class TrialSchema
             var part = bracket >= 0 ? rawPart[..bracket] : rawPart;
             node = node switch
             {
-                ObjectSchema obj => obj.Field(part),
+                ObjectSchema obj => obj.Field(obj.CanonicalKey(part)),
                 StageListSchema => part switch
                 {
                     "from_epoch" => new ScalarSchema(ScalarType.Int, 1L),
                     "loss_weights" => LossWeightsSchema([1.0, 0.5, 1.0, 0.0, 0.0]),
+                    "lr" => new ScalarSchema(ScalarType.Number, 0.001),
+                    "fresh_optimizer" => new ScalarSchema(ScalarType.Bool, false),
                     _ => null,
                 },
                 _ => null,
@@ -140,9 +180,15 @@ internal abstract class SchemaNode
     public abstract JsonNode? CreateDefault();
 }
 
-internal sealed class ObjectSchema(IReadOnlyList<KeyValuePair<string, SchemaNode>> fields) : SchemaNode
+internal sealed class ObjectSchema(IReadOnlyList<KeyValuePair<string, SchemaNode>> fields, IReadOnlyDictionary<string, string>? keyAliases = null) : SchemaNode
 {
     public IReadOnlyList<KeyValuePair<string, SchemaNode>> Fields { get; } = fields;
+
+    /// <summary>Old key names that read as current ones (alias -> key).</summary>
+    public IReadOnlyDictionary<string, string> KeyAliases { get; } = keyAliases ?? new Dictionary<string, string>();
+
+    /// <summary>The current name of <paramref name="key"/> (itself unless it is an alias).</summary>
+    public string CanonicalKey(string key) => KeyAliases.TryGetValue(key, out var canonical) ? canonical : key;
 
     public SchemaNode? Field(string key) => Fields.FirstOrDefault(f => f.Key == key).Value;
 
@@ -158,13 +204,17 @@ internal sealed class ObjectSchema(IReadOnlyList<KeyValuePair<string, SchemaNode
     }
 }
 
-internal sealed class ScalarSchema(ScalarType type, object defaultValue, IReadOnlyList<string>? values = null) : SchemaNode
+internal sealed class ScalarSchema(ScalarType type, object defaultValue, IReadOnlyList<string>? values = null, IReadOnlyDictionary<string, string>? aliases = null) : SchemaNode
 {
     public ScalarType Type { get; } = type;
 
     public object Default { get; } = defaultValue;
 
+    /// <summary>The valid values of an enum, current names only.</summary>
     public IReadOnlyList<string>? Values { get; } = values;
+
+    /// <summary>Old enum names that read as current ones (alias -> value).</summary>
+    public IReadOnlyDictionary<string, string> Aliases { get; } = aliases ?? new Dictionary<string, string>();
 
     public override JsonNode? CreateDefault() => Default switch
     {

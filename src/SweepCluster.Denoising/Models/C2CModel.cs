@@ -14,7 +14,7 @@ namespace SweepCluster.Denoising.Models;
 /// <item><c>shared</c>: <c>decoder_a</c> and <c>decoder_b</c> decode both the same-domain and the cross-domain latent.</item>
 /// <item><c>separate</c> (Solution 1): <c>decoder_a_same</c>/<c>decoder_b_same</c> reconstruct within a domain (with
 /// skips per <c>same_domain_use_skip</c>); <c>decoder_a_cross</c>/<c>decoder_b_cross</c> translate across domains and
-/// are built without skip inputs, so <c>cross_domain_strategy</c> does not apply to them.</item>
+/// are built without skip inputs, so <c>cross_skips</c> does not apply to them.</item>
 /// <item><c>noise_aware</c> (Solution 4): the encoder has a content head (<c>latent_channels</c>) and a noise head
 /// (<c>noise_channels</c>); each decoder's <c>expand</c> reads latent + noise channels. Same-domain decoding reads
 /// <c>cat[z_content, z_noise]</c>; cross-domain decoding reads <c>cat[z_content_other, 0]</c>: the noise channels are
@@ -22,15 +22,12 @@ namespace SweepCluster.Denoising.Models;
 /// but its bias), while one decoder serves both paths.</item>
 /// </list>
 /// <para>
-/// Cross-domain skips (<c>trainer.cross_domain_strategy</c>), for <c>x_a_from_b = decoder_a(z_b, ...)</c>; the notes'
-/// "source" is the domain being decoded to, whose noisy image is the cross target (their Scenario 1 writes
-/// <c>decoder_a(z_b, skips_a)</c>), and "target" the domain whose latent is decoded (Scenario 2: <c>skips_b</c>):
-/// <c>use_source_skip</c> gives skips_a (and identity_a), <c>use_target_skip</c> skips_b (identity_b),
-/// <c>no_skip</c> none (concat blocks concatenate zeros), <c>zero_skip</c> explicit zero tensors of the skips' shapes
-/// (like concat's zeros, and also for additive blocks, no identity), <c>mixed_skip</c>
-/// <c>alpha * skips_a + (1 - alpha) * skips_b</c> (and the same mix of identities). Symmetrically for
-/// <c>x_b_from_a</c>. The identity residual is passed only when <c>model.identity</c> is set, and always with the
-/// skips it belongs to.
+/// Cross-domain skips (<c>trainer.cross_skips</c>), for <c>x_a_from_b = decoder_a(z_b, ...)</c>, whose input is image b
+/// and whose target is contrast a: <c>input</c> gives skips_b (and identity_b), <c>target</c> skips_a (identity_a),
+/// <c>none</c> nothing (concat blocks concatenate zeros), <c>zeros</c> explicit zero tensors of the skips' shapes (like
+/// concat's zeros, and also for additive blocks, no identity), <c>mixed</c> <c>alpha * skips_a + (1 - alpha) * skips_b</c>
+/// (and the same mix of identities). Symmetrically for <c>x_b_from_a</c>. The identity residual is passed only when
+/// <c>model.identity</c> is set, and always with the skips it belongs to.
 /// </para>
 /// </summary>
 public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
@@ -58,7 +55,7 @@ public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
         register_module("encoder", Encoder);
         var encoderFeatures = model.Encoder.Features;
         UNetDecoder Build(DecoderConfig d, bool takesSkips) =>
-            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, channels, model.SkipMode, model.SkipWeight, takesSkips);
+            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, channels, model.SkipMode, model.SkipWeight, takesSkips, model.MissingSkipWidth);
         UNetDecoder Register(string name, UNetDecoder decoder)
         {
             register_module(name, decoder);
@@ -77,6 +74,18 @@ public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
         {
             _decoderA = _crossA = Register("decoder_a", Build(model.DecoderA, takesSkips: true));
             _decoderB = _crossB = Register("decoder_b", Build(model.DecoderB, takesSkips: true));
+        }
+
+        if (model.Identity && model.IdentityInit == IdentityInit.ZeroDecoder)
+        {
+            using var noGrad = no_grad();
+            foreach (var decoder in new[] { _decoderA, _decoderB, _crossA, _crossB }.Distinct())
+            {
+                foreach (var parameter in decoder.parameters())
+                {
+                    parameter.zero_();
+                }
+            }
         }
     }
 
@@ -161,15 +170,15 @@ public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
         }
 
         var identity = _model.Identity;
-        switch (_trainer.CrossDomainStrategy)
+        switch (_trainer.CrossSkips)
         {
-            case CrossDomainStrategy.UseSourceSkip:
+            case CrossSkips.Target:
                 return decoder.forward(latent, domain.Skips, identity ? domain.Identity : null);
-            case CrossDomainStrategy.UseTargetSkip:
+            case CrossSkips.Input:
                 return decoder.forward(latent, input.Skips, identity ? input.Identity : null);
-            case CrossDomainStrategy.ZeroSkip:
+            case CrossSkips.Zeros:
                 return decoder.forward(latent, [.. domain.Skips.Select(s => zeros_like(s))], null);
-            case CrossDomainStrategy.MixedSkip:
+            case CrossSkips.Mixed:
                 var alpha = _trainer.MixedAlpha;
                 var mixed = domain.Skips.Select((s, i) => (s * alpha) + (input.Skips[i] * (1 - alpha))).ToList();
                 return decoder.forward(latent, mixed, identity ? (domain.Identity * alpha) + (input.Identity * (1 - alpha)) : null);

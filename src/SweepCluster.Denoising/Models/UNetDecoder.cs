@@ -24,6 +24,7 @@ public sealed class UNetDecoder : nn.Module
 
     /// <param name="encoderFeatures">The encoder's level widths, shallowest first (the skip channels).</param>
     /// <param name="takesSkips">False for a decoder that never receives skips (Solution 1's cross decoders).</param>
+    /// <param name="missingSkipWidth">The width of a concat block's zeros in place of a missing skip.</param>
     public UNetDecoder(
         int latentChannels,
         IReadOnlyList<int> features,
@@ -31,7 +32,8 @@ public sealed class UNetDecoder : nn.Module
         int outChannels,
         SkipMode mode,
         double skipWeight,
-        bool takesSkips)
+        bool takesSkips,
+        MissingSkipWidth missingSkipWidth = MissingSkipWidth.Skip)
         : base(nameof(UNetDecoder))
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -43,7 +45,7 @@ public sealed class UNetDecoder : nn.Module
         for (var i = 1; i < levels; i++)
         {
             var skipChannels = takesSkips ? encoderFeatures[levels - 1 - i] : 0;
-            _ups.Add(new UpBlock(features[i - 1], skipChannels, features[i], mode, skipWeight));
+            _ups.Add(new UpBlock(features[i - 1], skipChannels, features[i], mode, skipWeight, missingSkipWidth));
         }
 
         _out = Layers.Conv2d(features[^1], outChannels, 1);

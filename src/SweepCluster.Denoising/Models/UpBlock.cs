@@ -15,6 +15,9 @@ namespace SweepCluster.Denoising.Models;
 /// <item><c>additive</c> (Solution A): the transposed conv produces the skip's channel count (half its input when the
 /// decoder mirrors the encoder), the block adds <c>skip_weight * skip</c> and, without a skip, passes the
 /// upsampled tensor alone: no zeros, and the DoubleConv's input is the skip's channel count.</item>
+/// <item>with <c>missing_skip_width: half_input</c> (concat only), the zeros standing in for a missing skip are as wide as
+/// the upsampled tensor (half the block's input), as in the public implementation, and the DoubleConv reads twice that;
+/// a real skip must then have that width too (the configuration check makes sure).</item>
 /// <item>without skip channels at all (the cross decoders of Solution 1 never get skips): the transposed conv halves
 /// the channels and the DoubleConv reads them alone.</item>
 /// </list>
@@ -30,13 +33,18 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor?, Tensor>
     private readonly SkipMode _mode;
     private readonly double _skipWeight;
 
-    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight)
+    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight, MissingSkipWidth missingSkipWidth = MissingSkipWidth.Skip)
         : base(nameof(UpBlock))
     {
         _mode = mode;
         _skipWeight = skipWeight;
-        SkipChannels = skipChannels;
         var upChannels = skipChannels > 0 && mode == SkipMode.Additive ? skipChannels : Math.Max(1, inChannels / 2);
+        if (skipChannels > 0 && mode == SkipMode.Concat && missingSkipWidth == MissingSkipWidth.HalfInput)
+        {
+            skipChannels = upChannels;
+        }
+
+        SkipChannels = skipChannels;
         var convIn = skipChannels > 0 && mode == SkipMode.Concat ? skipChannels + upChannels : upChannels;
         _up = Layers.ConvTranspose2d(inChannels, upChannels, 2, stride: 2);
         _conv = new DoubleConv(convIn, outChannels);

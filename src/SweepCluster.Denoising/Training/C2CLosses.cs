@@ -24,6 +24,12 @@ namespace SweepCluster.Denoising.Training;
 /// is the same and the cross term is <c>loss(x_a_from_b, clean_a) + loss(x_b_from_a, clean_b)</c> (noisy B in, the
 /// clean image of the other contrast out); the total is their unweighted sum, so the reference does not depend on
 /// the C2C loss weights of the sweep it bounds.
+/// <para>
+/// With per-slice scales (<c>trainer.cross_loss_scale: median</c>, <paramref name="scaleA"/>/<paramref name="scaleB"/> of
+/// <see cref="Compute"/>), the images and outputs are in the network's normalised units (each slice divided by its
+/// scale s). Content and recon compare there; the cross term compares <c>s * output</c> with <c>s * target</c>, the
+/// slice at its own scale, and so does the edge term for the two cross outputs, as the public implementation does.
+/// </para>
 /// </summary>
 public static class C2CLosses
 {
@@ -59,7 +65,9 @@ public static class C2CLosses
         TrainerConfig trainer,
         Func<Tensor, Tensor>? discriminatorLogits,
         Tensor? cleanA = null,
-        Tensor? cleanB = null)
+        Tensor? cleanB = null,
+        Tensor? scaleA = null,
+        Tensor? scaleB = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(weights);
@@ -76,10 +84,13 @@ public static class C2CLosses
         var recon = supervised
             ? Pixel(outputs.XARecon, cleanA!, kind) + Pixel(outputs.XBRecon, cleanB!, kind)
             : Pixel(outputs.XARecon, noisyA, kind) + Pixel(outputs.XBRecon, noisyB, kind);
+        static Tensor Scaled(Tensor image, Tensor? scale) => scale is null ? image : image * scale;
+        var (crossA, crossB) = (Scaled(outputs.XAFromB, scaleA), Scaled(outputs.XBFromA, scaleB));
+        var (targetA, targetB) = (Scaled(noisyA, scaleA), Scaled(noisyB, scaleB));
         var cross = supervisedCross
-            ? Pixel(outputs.XAFromB, cleanA!, kind) + Pixel(outputs.XBFromA, cleanB!, kind)
-            : Pixel(outputs.XAFromB, noisyA, kind) + Pixel(outputs.XBFromA, noisyB, kind);
-        var edge = Edge(outputs.XARecon, noisyA) + Edge(outputs.XBRecon, noisyB) + Edge(outputs.XAFromB, noisyA) + Edge(outputs.XBFromA, noisyB);
+            ? Pixel(crossA, Scaled(cleanA!, scaleA), kind) + Pixel(crossB, Scaled(cleanB!, scaleB), kind)
+            : Pixel(crossA, targetA, kind) + Pixel(crossB, targetB, kind);
+        var edge = Edge(outputs.XARecon, noisyA) + Edge(outputs.XBRecon, noisyB) + Edge(crossA, targetA) + Edge(crossB, targetB);
         Tensor? adversarial = null;
         if (discriminatorLogits is not null)
         {

@@ -17,7 +17,7 @@ public sealed partial class C2CTrainer
     /// loads: <c>model</c> and <c>discriminator</c> state dicts, <c>optimizer</c>/<c>optimizer_discriminator</c> in
     /// PyTorch's optimizer state-dict layout, <c>step</c> (completed steps; the data-loader position follows from it),
     /// <c>rng_state</c> (the global CPU generator), <c>history</c> (per-epoch means), <c>epoch_sums</c> (the running sums
-    /// of a partial epoch) and <c>elapsed_s</c>.
+    /// of a partial epoch), <c>anti_collapse</c> (collapsed epochs in a row, adjustments made) and <c>elapsed_s</c>.
     /// </summary>
     public void SaveCheckpoint(string path, double elapsedSeconds)
     {
@@ -36,6 +36,7 @@ public sealed partial class C2CTrainer
             ["elapsed_s"] = PriorSeconds + elapsedSeconds,
             ["history"] = new ArrayList(_history.Select(ToTable).ToList()),
             ["epoch_sums"] = ToTable(_epochSums.ToDictionary(p => p.Key, p => (object)new ArrayList { p.Value.Sum, (long)p.Value.Count }, StringComparer.Ordinal)),
+            ["anti_collapse"] = new ArrayList { (long)_collapsedEpochs, (long)_collapseAdjustments },
         };
         if (Discriminator is not null && _discriminatorOptimizer is not null)
         {
@@ -119,6 +120,11 @@ public sealed partial class C2CTrainer
         {
             _history.Add(Table(entry).Cast<DictionaryEntry>().ToDictionary(
                 p => (string)p.Key, p => Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal));
+        }
+
+        if (value["anti_collapse"] is ArrayList collapse)
+        {
+            (_collapsedEpochs, _collapseAdjustments) = ((int)Long(collapse[0]), (int)Long(collapse[1]));
         }
 
         _epochSums.Clear();

@@ -29,14 +29,18 @@ public sealed partial class C2CTrainer
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var batch = loader.GetBatch(1, b);
-                var outputs = Model.forward(ToTensor(batch.NoisyA, batch.Shape), ToTensor(batch.NoisyB, batch.Shape));
+                // With the median scale the network sees each slice divided by its scale; its outputs go back to the slice's own scale.
+                var (xA, xB, scaleA, scaleB) = SliceScale.Apply(Config.Trainer.CrossLossScale, ToTensor(batch.NoisyA, batch.Shape), ToTensor(batch.NoisyB, batch.Shape));
+
+                var outputs = Model.forward(xA, xB);
                 zDistance += Item((outputs.EncodedA.Z - outputs.EncodedB.Z).abs().mean()) * batch.Count;
+                static Tensor Back(Tensor output, Tensor? scale) => scale is null ? output : output * scale;
                 var perOutput = new Dictionary<string, float[]>(StringComparer.Ordinal)
                 {
-                    ["x_a_recon"] = ToCpuArray(outputs.XARecon),
-                    ["x_b_recon"] = ToCpuArray(outputs.XBRecon),
-                    ["x_a_from_b"] = ToCpuArray(outputs.XAFromB),
-                    ["x_b_from_a"] = ToCpuArray(outputs.XBFromA),
+                    ["x_a_recon"] = ToCpuArray(Back(outputs.XARecon, scaleA)),
+                    ["x_b_recon"] = ToCpuArray(Back(outputs.XBRecon, scaleB)),
+                    ["x_a_from_b"] = ToCpuArray(Back(outputs.XAFromB, scaleA)),
+                    ["x_b_from_a"] = ToCpuArray(Back(outputs.XBFromA, scaleB)),
                     ["noisy_a"] = batch.NoisyA,
                     ["noisy_b"] = batch.NoisyB,
                 };

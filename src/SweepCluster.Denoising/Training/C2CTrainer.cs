@@ -20,7 +20,8 @@ namespace SweepCluster.Denoising.Training;
 /// </summary>
 public sealed partial class C2CTrainer : IDisposable
 {
-    private readonly OptimizerHelper _optimizer;
+    private readonly LearningRateSchedule _learningRate;
+    private OptimizerHelper _optimizer;
     private readonly OptimizerHelper? _discriminatorOptimizer;
     private readonly LossSchedule _schedule;
     private readonly BatchLoader _trainLoader;
@@ -61,6 +62,7 @@ public sealed partial class C2CTrainer : IDisposable
 
         _schedule = LossSchedule.From(t);
         StepsPerEpoch = t.EffectiveStepsPerEpoch(config.Data);
+        _learningRate = new LearningRateSchedule(t, StepsPerEpoch);
         TotalSteps = (long)StepsPerEpoch * t.Epochs;
         _trainLoader = new BatchLoader(train, config.Data.BatchSize, config.Data.Seed, shuffle: true);
     }
@@ -119,6 +121,7 @@ public sealed partial class C2CTrainer : IDisposable
         IReadOnlyDictionary<string, double>? means = null;
         if (GlobalStep % StepsPerEpoch == 0)
         {
+            AdjustForCollapse();
             var epochMeans = _epochSums.Where(p => p.Key != CrossSquareSum).ToDictionary(p => p.Key, p => p.Value.Sum / p.Value.Count, StringComparer.Ordinal);
             if (_epochSums.TryGetValue(CrossSquareSum, out var squares) && squares.Count > 1)
             {
@@ -146,7 +149,12 @@ public sealed partial class C2CTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         var t = Config.Trainer;
-        var lr = LearningRateSchedule.At(t.LrSchedule, t.Lr, step, TotalSteps, t.WarmupSteps);
+        if (_learningRate.StartsPhase(step))
+        {
+            StartFreshPhase();
+        }
+
+        var lr = _learningRate.At(step);
         SetLearningRate(_optimizer, lr);
         Model.train();
         Discriminator?.train();
@@ -158,9 +166,25 @@ public sealed partial class C2CTrainer : IDisposable
             cleanB = ToTensor(batch.CleanB!, batch.Shape);
         }
 
-        var outputs = Model.forward(xA, xB);
-        var weights = _schedule.WeightsAt(epochProgress);
-        var terms = C2CLosses.Compute(outputs, xA, xB, weights, t, Discriminator is null ? null : Discriminator.forward, cleanA, cleanB);
+        // With the median scale the network works on each slice divided by its scale, as the public implementation's
+        // loader hands it; the cross terms go back to the slice's own scale (C2CLosses).
+        (xA, xB, var scaleA, var scaleB) = SliceScale.Apply(t.CrossLossScale, xA, xB);
+        if (scaleA is not null && scaleB is not null)
+        {
+            (cleanA, cleanB) = (cleanA is null ? null : cleanA / scaleA, cleanB is null ? null : cleanB / scaleB);
+        }
+
+        var (inputA, inputB) = (xA, xB);
+        if (t.InputNoiseSigma > 0)
+        {
+            // Fresh noise every step on the encoder's inputs only; drawn from the global generator, which the checkpoint carries.
+            inputA = xA + (randn_like(xA) * t.InputNoiseSigma);
+            inputB = xB + (randn_like(xB) * t.InputNoiseSigma);
+        }
+
+        var outputs = Model.forward(inputA, inputB);
+        var weights = AdjustedWeights(_schedule.WeightsAt(epochProgress));
+        var terms = C2CLosses.Compute(outputs, xA, xB, weights, t, Discriminator is null ? null : Discriminator.forward, cleanA, cleanB, scaleA, scaleB);
         _optimizer.zero_grad();
         terms.Total.backward();
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -177,6 +201,17 @@ public sealed partial class C2CTrainer : IDisposable
 
         metrics["loss.total"] = Item(terms.Total);
         metrics["z_distance"] = Item((outputs.EncodedA.Z - outputs.EncodedB.Z).abs().mean());
+        if (t.AntiCollapse.Enabled)
+        {
+            using var noGrad = no_grad();
+            var crossA = scaleA is null ? outputs.XAFromB : outputs.XAFromB * scaleA;
+            var crossB = scaleB is null ? outputs.XBFromA : outputs.XBFromA * scaleB;
+            metrics[LatentVarianceMetric] = 0.5 * (Item(outputs.EncodedA.Z.var(unbiased: false)) + Item(outputs.EncodedB.Z.var(unbiased: false)));
+            metrics[CrossVarianceMetric] = 0.5 * (Item(crossA.var(unbiased: false)) + Item(crossB.var(unbiased: false)));
+            metrics["loss_weight.content"] = weights.Content;
+            metrics["loss_weight.recon"] = weights.Recon;
+        }
+
         foreach (var (name, parameters) in Model.ParameterGroups())
         {
             metrics["grad_norm." + name] = GradientNorm(parameters);
@@ -279,6 +314,15 @@ public sealed partial class C2CTrainer : IDisposable
         {
             group.LearningRate = lr;
         }
+    }
+
+    /// <summary>A new training phase: the optimizer's state is cleared, and so are anti-collapse's adjustments.</summary>
+    private void StartFreshPhase()
+    {
+        _optimizer.Dispose();
+        _optimizer = CreateOptimizer(_modelParameters, Config.Trainer.Lr);
+        _collapsedEpochs = 0;
+        _collapseAdjustments = 0;
     }
 
     private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters, double lr)

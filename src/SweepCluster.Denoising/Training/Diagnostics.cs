@@ -32,7 +32,7 @@ public static class Diagnostics
         var (train, _) = PairedDatasets.Create(config.Data);
         var device = TrialRunner.ResolveDevice(config.Device);
         using var trainer = new C2CTrainer(config, train, device);
-        output.WriteLine($"config {config.Name}: architecture {config.Model.Architecture}, skip mode {config.Model.SkipMode}, cross strategy {config.Trainer.CrossDomainStrategy}, same-domain skip {config.Trainer.SameDomainUseSkip}, mode {config.Trainer.Mode}, device {device}");
+        output.WriteLine($"config {config.Name}: architecture {config.Model.Architecture}, skip mode {config.Model.SkipMode}, cross skips {config.Trainer.CrossSkips}, same-domain skip {config.Trainer.SameDomainUseSkip}, mode {config.Trainer.Mode}, device {device}");
         WriteShapes(trainer, train, output);
         var history = new List<IReadOnlyDictionary<string, double>>();
         var run = (int)Math.Min(steps, trainer.TotalSteps);

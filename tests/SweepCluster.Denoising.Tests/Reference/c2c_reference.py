@@ -45,10 +45,13 @@ class Encoder(nn.Module):
 
 
 class Up(nn.Module):
-    def __init__(self, cin, cskip, cout, mode, weight):
+    def __init__(self, cin, cskip, cout, mode, weight, half_input_zeros=False):
         super().__init__()
-        self.mode, self.weight, self.cskip = mode, weight, cskip
         cup = cskip if (cskip > 0 and mode == "additive") else max(1, cin // 2)
+        if cskip > 0 and mode == "concat" and half_input_zeros:
+            # zeros as wide as the upsampled tensor stand in for a missing skip, like torch.zeros_like(x1)
+            cskip = cup
+        self.mode, self.weight, self.cskip = mode, weight, cskip
         conv_in = cskip + cup if (cskip > 0 and mode == "concat") else cup
         self.up = nn.ConvTranspose2d(cin, cup, 2, stride=2)
         self.conv = DoubleConv(conv_in, cout)
@@ -66,14 +69,17 @@ class Up(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, latent, features, enc_features, cout, mode, weight, takes_skips):
+    def __init__(self, latent, features, enc_features, cout, mode, weight, takes_skips, half_input_zeros, zero_init):
         super().__init__()
         n = len(features)
         self.expand = nn.Conv2d(latent, features[0], 1)
         self.ups = nn.ModuleList([
-            Up(features[i - 1], enc_features[n - 1 - i] if takes_skips else 0, features[i], mode, weight)
+            Up(features[i - 1], enc_features[n - 1 - i] if takes_skips else 0, features[i], mode, weight, half_input_zeros)
             for i in range(1, n)])
         self.out = nn.Conv2d(features[-1], cout, 1)
+        if zero_init:
+            for prm in self.parameters():
+                nn.init.zeros_(prm)
 
     def forward(self, z, skips=None, identity=None):
         x = self.expand(z)
@@ -93,7 +99,8 @@ class Model(nn.Module):
 
         def dec(takes):
             return Decoder(p["latent"] + noise, p["dec_features"], p["enc_features"], p["channels"],
-                           p["skip_mode"], p["skip_weight"], takes)
+                           p["skip_mode"], p["skip_weight"], takes, p["missing_skip_width"] == "half_input",
+                           p["identity"] and p["identity_init"] == "zero_decoder")
         if p["architecture"] == "separate":
             self.decoder_a_same = dec(True)
             self.decoder_a_cross = dec(False)
@@ -113,23 +120,24 @@ class Model(nn.Module):
             return dec(lat, skips, ident if self.p["identity"] else None)
         return dec(lat)
 
-    def decode_cross(self, dec, inp, dom):
+    def decode_cross(self, dec, inp, tgt):
+        # inp: the encoded image (its latent is decoded); tgt: the image of the contrast being predicted
         z, skips_in, id_in, zn = inp
-        _, skips_dom, id_dom, _ = dom
+        _, skips_tgt, id_tgt, _ = tgt
         lat = z if zn is None else torch.cat([z, torch.zeros_like(zn)], 1)
         if self.p["architecture"] == "separate":
             return dec(lat)
-        s, use_id = self.p["strategy"], self.p["identity"]
-        if s == "use_source_skip":
-            return dec(lat, skips_dom, id_dom if use_id else None)
-        if s == "use_target_skip":
+        s, use_id = self.p["cross_skips"], self.p["identity"]
+        if s == "target":
+            return dec(lat, skips_tgt, id_tgt if use_id else None)
+        if s == "input":
             return dec(lat, skips_in, id_in if use_id else None)
-        if s == "zero_skip":
-            return dec(lat, [torch.zeros_like(t) for t in skips_dom])
-        if s == "mixed_skip":
+        if s == "zeros":
+            return dec(lat, [torch.zeros_like(t) for t in skips_tgt])
+        if s == "mixed":
             a = self.p["mixed_alpha"]
-            mixed = [a * sd + (1 - a) * si for sd, si in zip(skips_dom, skips_in)]
-            return dec(lat, mixed, a * id_dom + (1 - a) * id_in if use_id else None)
+            mixed = [a * st + (1 - a) * si for st, si in zip(skips_tgt, skips_in)]
+            return dec(lat, mixed, a * id_tgt + (1 - a) * id_in if use_id else None)
         return dec(lat)
 
     def forward(self, xa, xb):
@@ -157,13 +165,29 @@ def main():
         torch.save(model.state_dict(), f"{folder}/torch_state.pt")
     inputs = torch.load(f"{folder}/inputs.pt")
     xa, xb = inputs["x_a"], inputs["x_b"]
+    sa = sb = torch.ones(xa.shape[0], 1, 1, 1)
+    if p["cross_loss_scale"] == "median":
+        # per slice: the (lower) median of the modulus over all pixels; mean, then 1, where it is below 1e-6
+        def scale(x):
+            out = []
+            for sample in x:
+                m = sample.abs().flatten().median()
+                if not torch.isfinite(m) or m < 1e-6:
+                    m = sample.abs().mean()
+                    if not torch.isfinite(m) or m < 1e-6:
+                        m = torch.tensor(1.0)
+                out.append(m)
+            return torch.stack(out).reshape(-1, 1, 1, 1)
+        sa, sb = scale(xa), scale(xb)
+        xa, xb = xa / sa, xb / sb
     ea, eb, ar, br, afb, bfa = model(xa, xb)
     pix = F.l1_loss if p["loss"] == "l1" else F.mse_loss
     w = p["weights"]
     content = pix(ea[0], eb[0])
     recon = pix(ar, xa) + pix(br, xb)
-    cross = pix(afb, xa) + pix(bfa, xb)
-    edge = sum(F.l1_loss(sobel(o), sobel(t)) for o, t in ((ar, xa), (br, xb), (afb, xa), (bfa, xb)))
+    # the cross outputs and their targets at each slice's own scale
+    cross = pix(sa * afb, sa * xa) + pix(sb * bfa, sb * xb)
+    edge = sum(F.l1_loss(sobel(o), sobel(t)) for o, t in ((ar, xa), (br, xb), (sa * afb, sa * xa), (sb * bfa, sb * xb)))
     total = w["content"] * content + w["recon"] * recon + w["cross"] * cross + w["edge"] * edge
     total.backward()
 
