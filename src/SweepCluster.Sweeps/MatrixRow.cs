@@ -4,7 +4,7 @@ namespace SweepCluster.Sweeps;
 /// One named row of a sweep's test matrix.
 /// </summary>
 /// <param name="Name">The row's name, the first part of its trials' config names.</param>
-/// <param name="Overrides">Applied after the base and the profile.</param>
+/// <param name="Overrides">Applied after the base, the profile and the row's <see cref="Preset"/>.</param>
 /// <param name="ProfileOverrides">Per profile name, applied right after <paramref name="Overrides"/>
 /// when that profile is selected (for sizes that scale with the profile).</param>
 /// <param name="Schedule">A schedule name of the sweep, written to <c>trainer.schedule</c>.</param>
@@ -18,4 +18,8 @@ public sealed record MatrixRow(
     ConfigOverride? Schedule,
     Expectation? Expect,
     Condition? When,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The row's <c>preset</c>, applied after the profile's overrides and before <see cref="Overrides"/>; null when none.</summary>
+    public SweepPreset? Preset { get; init; }
+}

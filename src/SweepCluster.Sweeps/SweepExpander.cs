@@ -9,8 +9,9 @@ namespace SweepCluster.Sweeps;
 /// </summary>
 /// <remarks>
 /// For one trial the config is built in this order, later steps overriding earlier ones:
-/// schema defaults, <c>base</c>, the profile's overrides, the row's overrides, the row's overrides
-/// for the profile, the row's <c>schedule</c>, grid values (first axis first), random values, the seed.
+/// schema defaults, the top-level <c>preset</c>, <c>base</c>, the profile's overrides, the row's <c>preset</c>,
+/// the row's overrides, the row's overrides for the profile, the row's <c>schedule</c>, grid values (first
+/// axis first), random values, the seed.
 /// Rows vary slowest, then grid points, then random samples, then seeds (so the seeds of one
 /// configuration are adjacent).
 /// </remarks>
@@ -24,6 +25,9 @@ public static class SweepExpander
 
     private const string ModeKey = "trainer.mode";
     private const string SupervisedCrossMode = "supervised_cross";
+
+    /// <summary>The pseudo-parameter that names a row's preset (not a config key).</summary>
+    private const string PresetParameter = "preset";
 
     /// <summary>
     /// Expands <paramref name="spec"/> with the named profile, or its <c>default_profile</c> when
@@ -92,7 +96,8 @@ public static class SweepExpander
             Expectation? Expect,
             Dictionary<string, SourceLocation> Provenance,
             SourceLocation Location,
-            SweepReference? Reference = null);
+            SweepReference? Reference = null,
+            string? Preset = null);
 
         public SweepExpansion Run()
         {
@@ -107,11 +112,13 @@ public static class SweepExpander
             foreach (var row in rows)
             {
                 var state = new State(_schema.CreateDefaults());
+                Apply(state, _spec.Preset?.Overrides ?? []);
                 Apply(state, _spec.Base);
                 Apply(state, _profile?.Overrides ?? []);
                 if (row is not null)
                 {
                     state.Parts.Add(row.Name);
+                    Apply(state, row.Preset?.Overrides ?? []);
                     Apply(state, row.Overrides);
                     if (_profile is not null && row.ProfileOverrides.TryGetValue(_profile.Name, out var forProfile))
                     {
@@ -373,18 +380,19 @@ public static class SweepExpander
 
                 var location = row?.Location ?? _spec.Location;
                 ValidateResolved(config, configName, provenance, location);
-                _candidates.Add(new Candidate(configName, seed, config, new Dictionary<string, string>(state.ScheduleNames), row?.Expect, provenance, location));
+                _candidates.Add(new Candidate(configName, seed, config, new Dictionary<string, string>(state.ScheduleNames), row?.Expect, provenance, location, Preset: row?.Preset?.Name));
             }
         }
 
         /// <summary>
-        /// One reference trial per seed: the base config after the profile, trained with
+        /// One reference trial per seed: the base config (top-level preset, then base) after the profile, trained with
         /// <c>trainer.mode: supervised_cross</c>. First in the sweep, so the ceiling every verdict is judged
         /// against is measured early; the sweep's <c>when</c> does not apply to it.
         /// </summary>
         private void AddSupervisedCrossReference()
         {
             var state = new State(_schema.CreateDefaults());
+            Apply(state, _spec.Preset?.Overrides ?? []);
             Apply(state, _spec.Base);
             Apply(state, _profile?.Overrides ?? []);
             Apply(state, [new ConfigOverride(ModeKey, JsonValue.Create(SupervisedCrossMode), _spec.Location)]);
@@ -473,6 +481,13 @@ public static class SweepExpander
                 {
                     // A reference varies nothing of the sweep's; its one parameter says what it is.
                     parameters[ModeKey] = ConfigTree.Get(candidate.Config, ModeKey, out _)?.DeepClone();
+                }
+
+                // A row's preset is shown, not its keys: they are the preset's, not what this sweep varies.
+                // A config key of the same name, should a schema have one, keeps the column.
+                if (candidate.Preset is not null && !_parameterKeys.Contains(PresetParameter))
+                {
+                    parameters[PresetParameter] = JsonValue.Create(candidate.Preset);
                 }
 
                 foreach (var key in candidate.Reference is null ? _parameterKeys : [])

@@ -3,12 +3,13 @@ using System.Text;
 namespace SweepCluster.Sweeps;
 
 /// <summary>
-/// Reads and validates sweep files. Pure apart from <see cref="Load"/> reading the file;
-/// reports every problem of a file at once rather than stopping at the first.
+/// Reads and validates sweep files. Reads no file but the sweep (in <see cref="Load"/>) and the
+/// preset files it names (resolved against the sweep file's folder); reports every problem of a
+/// file and of its presets at once rather than stopping at the first.
 /// </summary>
 public static class SweepLoader
 {
-    /// <summary>Sweep files larger than this are refused before they are parsed.</summary>
+    /// <summary>Sweep and preset files larger than this are refused before they are parsed.</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
     /// <summary>Reads <paramref name="path"/> and validates it against <paramref name="schema"/>.</summary>
@@ -16,35 +17,15 @@ public static class SweepLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(schema);
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            return Failure(path, "the sweep file does not exist");
-        }
-
-        if (info.Length > MaxFileBytes)
-        {
-            return Failure(path, TooLarge(info.Length));
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, Encoding.UTF8);
-        }
-        catch (IOException ex)
-        {
-            return Failure(path, $"cannot read the sweep file: {ex.Message}");
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            return Failure(path, $"cannot read the sweep file: {ex.Message}");
-        }
-
-        return Parse(text, path, schema);
+        var problem = TryRead(path, "the sweep file", out var text);
+        return problem is null ? Parse(text, path, schema) : Failure(path, problem);
     }
 
-    /// <summary>Validates sweep text; <paramref name="fileName"/> names it in errors.</summary>
+    /// <summary>
+    /// Validates sweep text; <paramref name="fileName"/> names it in errors, and a relative
+    /// <c>preset</c> path is resolved against the folder of its full path (the current folder for a
+    /// bare name).
+    /// </summary>
     public static SweepLoadResult Parse(string text, string fileName, ITrialConfigSchema schema)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -53,14 +34,50 @@ public static class SweepLoader
         var bytes = Encoding.UTF8.GetByteCount(text);
         if (bytes > MaxFileBytes)
         {
-            return Failure(fileName, TooLarge(bytes));
+            return Failure(fileName, TooLarge("the sweep file", bytes));
         }
 
         return new SweepParser(fileName, schema).Parse(text);
     }
 
-    private static string TooLarge(long bytes) =>
-        $"the sweep file is {bytes} bytes; the limit is {MaxFileBytes} bytes (1 MiB)";
+    /// <summary>
+    /// Reads a sweep or preset file as UTF-8 within <see cref="MaxFileBytes"/>; returns why it
+    /// cannot, worded with <paramref name="what"/> (<c>the sweep file</c>), or null.
+    /// </summary>
+    internal static string? TryRead(string path, string what, out string text)
+    {
+        text = string.Empty;
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return $"{what} does not exist";
+        }
+
+        if (info.Length > MaxFileBytes)
+        {
+            return TooLarge(what, info.Length);
+        }
+
+        try
+        {
+            text = File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (IOException ex)
+        {
+            return $"cannot read {what}: {ex.Message}";
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return $"cannot read {what}: {ex.Message}";
+        }
+
+        // The length on disk was checked; a file that grew since is still refused.
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        return bytes > MaxFileBytes ? TooLarge(what, bytes) : null;
+    }
+
+    private static string TooLarge(string what, long bytes) =>
+        $"{what} is {bytes} bytes; the limit is {MaxFileBytes} bytes (1 MiB)";
 
     private static SweepLoadResult Failure(string file, string message) =>
         new(null, [new SweepError(file, 1, 1, string.Empty, message)]);

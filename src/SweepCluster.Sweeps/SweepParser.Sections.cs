@@ -7,7 +7,7 @@ namespace SweepCluster.Sweeps;
 internal sealed partial class SweepParser
 {
     private static readonly string[] StageKeys = ["from_epoch", "loss_weights"];
-    private static readonly string[] RowKeys = ["name", "description", "overrides", "profiles", "schedule", "expect", "when"];
+    private static readonly string[] RowKeys = ["name", "description", "preset", "overrides", "profiles", "schedule", "expect", "when"];
     private static readonly string[] ExpectKeys = ["text", "verdict", "confident"];
     private static readonly string[] KeyAxisKeys = ["values", "when"];
     private static readonly string[] NamedAxisKeys = ["options", "when"];
@@ -300,6 +300,7 @@ internal sealed partial class SweepParser
             ConfigOverride? schedule = null;
             Expectation? expect = null;
             Condition? when = null;
+            SweepPreset? preset = null;
             foreach (var (key, keyNode, value) in entries)
             {
                 var entryPath = Join(rowPath, key);
@@ -315,6 +316,9 @@ internal sealed partial class SweepParser
                         break;
                     case "description":
                         ReadText(value, entryPath);
+                        break;
+                    case "preset":
+                        preset = ParsePresetReference(value, entryPath);
                         break;
                     case "overrides":
                         ParseOverrideMap(value, entryPath, string.Empty, overrides);
@@ -358,7 +362,7 @@ internal sealed partial class SweepParser
 
             if (name is not null)
             {
-                rows.Add(new MatrixRow(name, overrides, profileOverrides, schedule, expect, when, Loc(rowNode)));
+                rows.Add(new MatrixRow(name, overrides, profileOverrides, schedule, expect, when, Loc(rowNode)) { Preset = preset });
             }
         }
 

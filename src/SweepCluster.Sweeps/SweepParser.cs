@@ -6,13 +6,13 @@ namespace SweepCluster.Sweeps;
 
 /// <summary>
 /// Turns sweep YAML into a <see cref="SweepSpec"/>, collecting every problem with its position.
-/// One instance parses one file.
+/// One instance parses one file; a preset file the sweep names gets an instance of its own.
 /// </summary>
 internal sealed partial class SweepParser
 {
     private static readonly string[] TopKeys =
     [
-        "name", "description", "question", "objective", "base", "matrix", "grid", "random", "seeds",
+        "name", "description", "question", "objective", "preset", "base", "matrix", "grid", "random", "seeds",
         "schedules", "when", "profiles", "default_profile", "resources", "max_attempts", "priority", "references",
     ];
 
@@ -22,13 +22,24 @@ internal sealed partial class SweepParser
     private readonly List<SweepError> _errors = [];
     private readonly List<string> _scheduleNames = [];
     private readonly List<string> _profileNames = [];
+    private readonly bool _isPreset;
 
     public SweepParser(string file, ITrialConfigSchema schema)
+        : this(file, schema, [], isPreset: false)
+    {
+    }
+
+    private SweepParser(string file, ITrialConfigSchema schema, IEnumerable<string> scheduleNames, bool isPreset)
     {
         _file = file;
         _schema = schema;
         _defaults = schema.CreateDefaults();
+        _scheduleNames.AddRange(scheduleNames);
+        _isPreset = isPreset;
     }
+
+    /// <summary>"sweep" or "preset", for messages about the whole file.</summary>
+    private string Kind => _isPreset ? "preset" : "sweep";
 
     public SweepLoadResult Parse(string text)
     {
@@ -39,10 +50,12 @@ internal sealed partial class SweepParser
         }
 
         var spec = ParseSpec(root);
-        return _errors.Count == 0 && spec is not null
+        return _errors.Count == 0 && _presetErrors.Count == 0 && spec is not null
             ? new SweepLoadResult(spec, [])
-            : new SweepLoadResult(null, _errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+            : new SweepLoadResult(null, [.. SortedErrors(), .. _presetErrors]);
     }
+
+    private List<SweepError> SortedErrors() => [.. _errors.OrderBy(e => e.Line).ThenBy(e => e.Column)];
 
     private YamlNode? LoadRoot(string text)
     {
@@ -77,13 +90,14 @@ internal sealed partial class SweepParser
 
         if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
         {
-            _errors.Add(new SweepError(_file, 1, 1, string.Empty, "the sweep file is empty; it needs at least a `name`"));
+            var needs = _isPreset ? "`overrides`" : "at least a `name`";
+            _errors.Add(new SweepError(_file, 1, 1, string.Empty, $"the {Kind} file is empty; it needs {needs}"));
             return null;
         }
 
         if (stream.Documents.Count > 1)
         {
-            _errors.Add(SweepError.At(Loc(stream.Documents[1].RootNode), string.Empty, "a sweep file holds one YAML document; found another one here"));
+            _errors.Add(SweepError.At(Loc(stream.Documents[1].RootNode), string.Empty, $"a {Kind} file holds one YAML document; found another one here"));
             return null;
         }
 
@@ -134,6 +148,8 @@ internal sealed partial class SweepParser
             _profileNames.AddRange(profileNames.Children.Keys.OfType<YamlScalarNode>().Where(k => !string.IsNullOrEmpty(k.Value)).Select(k => k.Value!));
         }
 
+        // After the schedule names: a preset's `trainer.schedule` may name one of the sweep's schedules.
+        var preset = Section("preset") is { } presetNode ? ParsePresetReference(presetNode, "preset") : null;
         var baseOverrides = new List<ConfigOverride>();
         if (Section("base") is { } baseNode)
         {
@@ -235,6 +251,7 @@ internal sealed partial class SweepParser
             Description = description,
             Question = question,
             Objective = objective,
+            Preset = preset,
             Base = baseOverrides,
             Matrix = matrix,
             Grid = grid,

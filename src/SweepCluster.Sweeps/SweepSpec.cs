@@ -23,7 +23,10 @@ public sealed record SweepSpec
     /// <summary>The metric that ranks configurations, or null.</summary>
     public SweepObjective? Objective { get; init; }
 
-    /// <summary>Applied over the schema defaults first.</summary>
+    /// <summary>The top-level <c>preset</c>, applied over the schema defaults first, or null.</summary>
+    public SweepPreset? Preset { get; init; }
+
+    /// <summary>Applied over the schema defaults and the top-level <see cref="Preset"/>.</summary>
     public IReadOnlyList<ConfigOverride> Base { get; init; } = [];
 
     /// <summary>The named rows; empty means one implicit row that changes nothing.</summary>

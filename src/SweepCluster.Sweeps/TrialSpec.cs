@@ -11,7 +11,8 @@ namespace SweepCluster.Sweeps;
 /// <param name="ConfigKey">The same hash without <c>name</c> and <c>seed</c>: equal for the seeds of one configuration.</param>
 /// <param name="Seed">The config's top-level <c>seed</c>.</param>
 /// <param name="Parameters">The keys the sweep varies (row overrides, grid, random), in that order,
-/// with this trial's resolved value; a referenced schedule shows as its name.</param>
+/// with this trial's resolved value; a referenced schedule shows as its name. A trial whose row names a
+/// preset has a <c>preset</c> entry first, holding the preset's name (not a config key).</param>
 /// <param name="Expect">The row's expectation, or null.</param>
 /// <param name="Config">The resolved config, <c>name</c> set to <paramref name="ConfigName"/>.</param>
 /// <param name="Resources">What the trial needs from a slot.</param>
