@@ -14,4 +14,8 @@ internal sealed class TrialConfigSchema : ITrialConfigSchema
     public IReadOnlyList<string>? AllowedValues(string dottedPath) => TrialConfig.AllowedValues(dottedPath);
 
     public IReadOnlyList<string> Validate(JsonObject resolved) => TrialConfig.ValidateTree(resolved);
+
+    public string CanonicalPath(string dottedPath) => TrialConfig.CanonicalPath(dottedPath);
+
+    public string CanonicalValue(string dottedPath, string value) => TrialConfig.CanonicalValue(dottedPath, value);
 }

@@ -29,4 +29,16 @@ public interface ITrialConfigSchema
 
     /// <summary>Semantic errors of a fully resolved config, each <c>dotted.path: message</c>.</summary>
     IReadOnlyList<string> Validate(JsonObject resolved);
+
+    /// <summary>
+    /// The current spelling of a key path whose last segment may be an old name of a key (an alias); a path
+    /// without aliases is returned unchanged. The default has no aliases.
+    /// </summary>
+    string CanonicalPath(string dottedPath) => dottedPath;
+
+    /// <summary>
+    /// The current spelling of an enumerated value that <see cref="AllowedValues"/> accepts as an old name; any other
+    /// value is returned unchanged. Overrides store the current spelling, so the trial id does not depend on it.
+    /// </summary>
+    string CanonicalValue(string dottedPath, string value) => value;
 }

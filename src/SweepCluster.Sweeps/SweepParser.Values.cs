@@ -252,7 +252,20 @@ internal sealed partial class SweepParser
                 return null;
             }
 
-            if (!obj.TryGetPropertyValue(segment, out var child))
+            var name = segment;
+            var found = obj.TryGetPropertyValue(name, out var child);
+            if (!found)
+            {
+                // An old key name: the override is stored under the current one.
+                var canonical = _schema.CanonicalPath(Join(full, name));
+                var currentName = canonical[(canonical.LastIndexOf('.') + 1)..];
+                if (currentName != name && obj.TryGetPropertyValue(currentName, out child))
+                {
+                    (name, found) = (currentName, true);
+                }
+            }
+
+            if (!found)
             {
                 var siblings = obj.Select(p => p.Key).ToList();
                 var closest = Suggestions.Closest(segment, siblings);
@@ -262,7 +275,7 @@ internal sealed partial class SweepParser
                 return null;
             }
 
-            full = Join(full, segment);
+            full = Join(full, name);
             current = child;
             offset += segment.Length + 1;
         }
@@ -386,6 +399,11 @@ internal sealed partial class SweepParser
                 Error(valueNode, sweepPath,
                     $"unknown value `{text}` for `{configPath}`{Suggestions.DidYouMean(text, allowed)} (valid values: {string.Join(", ", allowed)})");
                 return false;
+            }
+
+            if (allowed is not null)
+            {
+                value = JsonValue.Create(_schema.CanonicalValue(configPath, text));
             }
         }
 

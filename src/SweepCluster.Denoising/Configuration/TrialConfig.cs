@@ -57,6 +57,10 @@ public sealed partial record TrialConfig(
     public static IReadOnlyList<string>? AllowedValues(string dottedPath) =>
         TrialSchema.Find(dottedPath) is ScalarSchema { Type: ScalarType.Enum } scalar ? [.. scalar.Values!, .. scalar.Aliases.Keys] : null;
 
+    /// <summary>The current spelling of an enum value at <paramref name="dottedPath"/> (an old name becomes its new one).</summary>
+    public static string CanonicalValue(string dottedPath, string value) =>
+        TrialSchema.Find(dottedPath) is ScalarSchema { Type: ScalarType.Enum } scalar && scalar.Aliases.TryGetValue(value, out var current) ? current : value;
+
     /// <summary>
     /// The current spelling of a dotted key path: an old key name (<c>trainer.cross_domain_strategy</c>) becomes its
     /// new one (<c>trainer.cross_skips</c>); any other path is returned as given.
