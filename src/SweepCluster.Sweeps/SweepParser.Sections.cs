@@ -6,7 +6,9 @@ namespace SweepCluster.Sweeps;
 /// <summary>The sections of a sweep file.</summary>
 internal sealed partial class SweepParser
 {
-    private static readonly string[] StageKeys = ["from_epoch", "loss_weights"];
+    private static readonly string[] StageKeys = ["from_epoch", "loss_weights", "lr", "fresh_optimizer"];
+
+    private static readonly string[] RequiredStageKeys = ["from_epoch", "loss_weights"];
     private static readonly string[] RowKeys = ["name", "description", "preset", "overrides", "profiles", "schedule", "expect", "when"];
     private static readonly string[] ExpectKeys = ["text", "verdict", "confident"];
     private static readonly string[] KeyAxisKeys = ["values", "when"];
@@ -117,7 +119,7 @@ internal sealed partial class SweepParser
     {
         if (node is not YamlSequenceNode sequence)
         {
-            Error(node, path, $"expected a list of stages ({{from_epoch, loss_weights}}), found {Describe(node)}");
+            Error(node, path, $"expected a list of stages ({{from_epoch, loss_weights, lr, fresh_optimizer}}), found {Describe(node)}");
             return null;
         }
 
@@ -136,7 +138,7 @@ internal sealed partial class SweepParser
                 continue;
             }
 
-            Require(stageNode, entries, stagePath, StageKeys);
+            Require(stageNode, entries, stagePath, RequiredStageKeys);
             var stage = new JsonObject();
             foreach (var (key, _, value) in entries)
             {
@@ -152,6 +154,28 @@ internal sealed partial class SweepParser
                     previous = epoch ?? previous;
                     stage["from_epoch"] = epoch;
                     ok &= epoch is not null;
+                    continue;
+                }
+
+                if (key == "lr")
+                {
+                    var lr = ReadNumber(value, Join(stagePath, key));
+                    if (lr is not null and <= 0)
+                    {
+                        Error(value, Join(stagePath, key), $"a stage's learning rate must be positive, found {lr}");
+                        lr = null;
+                    }
+
+                    stage["lr"] = lr;
+                    ok &= lr is not null;
+                    continue;
+                }
+
+                if (key == "fresh_optimizer")
+                {
+                    var fresh = ReadBool(value, Join(stagePath, key));
+                    stage["fresh_optimizer"] = fresh;
+                    ok &= fresh is not null;
                     continue;
                 }
 

@@ -94,7 +94,8 @@ public sealed class ModelParityTests
         {
             var ours = C2CTrainer.GradientNorm(parameters);
             var theirs = C2CTrainer.Item(E("grad_norm." + name));
-            Assert.True(ours > 0, $"{variant}: no gradient reaches {name}");
+            // A zeroed decoder with the identity starts with every L1 residual exactly 0, so no gradient reaches it (PyTorch agrees).
+            Assert.True(ours > 0 || variant == "identity_zero_decoder", $"{variant}: no gradient reaches {name}");
             Assert.True(Math.Abs(ours - theirs) <= 1e-3 * theirs, $"{variant}: gradient norm of {name} is {ours}, PyTorch {theirs}");
         }
     }
