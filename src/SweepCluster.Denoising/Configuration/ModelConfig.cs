@@ -4,6 +4,10 @@ namespace SweepCluster.Denoising.Configuration;
 /// <param name="SkipWeight">Weight of the skip in additive Up blocks; ignored by <see cref="SkipMode.Concat"/>.</param>
 /// <param name="Identity">Residual identity mapping: the output adds the input.</param>
 /// <param name="NoiseChannels">Channels of the noise head; used by <see cref="ModelArchitecture.NoiseAware"/> only.</param>
+/// <param name="Complex">
+/// A complex-valued network that reads two channels [real, imag] as one complex image (docs/trial-config.md, "The
+/// complex network").
+/// </param>
 public sealed record ModelConfig(
     ModelArchitecture Architecture,
     EncoderConfig Encoder,
@@ -13,4 +17,5 @@ public sealed record ModelConfig(
     double SkipWeight,
     bool Identity,
     int NoiseChannels,
-    DiscriminatorConfig Discriminator);
+    DiscriminatorConfig Discriminator,
+    bool Complex = false);

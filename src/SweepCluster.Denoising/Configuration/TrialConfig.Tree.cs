@@ -40,6 +40,7 @@ public sealed partial record TrialConfig
                 ["bias_field"] = d.BiasField,
                 ["contrast_specific"] = d.ContrastSpecific,
                 ["misregistration"] = d.Misregistration,
+                ["phase"] = d.Phase,
             },
             ["model"] = new JsonObject
             {
@@ -51,6 +52,7 @@ public sealed partial record TrialConfig
                 ["skip_weight"] = m.SkipWeight,
                 ["identity"] = m.Identity,
                 ["noise_channels"] = (long)m.NoiseChannels,
+                ["complex"] = m.Complex,
                 ["discriminator"] = new JsonObject
                 {
                     ["enabled"] = m.Discriminator.Enabled,
@@ -205,7 +207,8 @@ public sealed partial record TrialConfig
                 new NoiseConfig(ParseEnum<NoiseKind>(Str(noise, "kind")), Num(noise, "sigma_a"), Num(noise, "sigma_b")),
                 Num(data, "bias_field"),
                 Bool(data, "contrast_specific"),
-                Num(data, "misregistration")),
+                Num(data, "misregistration"),
+                Num(data, "phase")),
             new ModelConfig(
                 ParseEnum<ModelArchitecture>(Str(model, "architecture")),
                 new EncoderConfig(IntList(model["encoder"]!["features"]!), Int((JsonObject)model["encoder"]!, "latent_channels")),
@@ -215,7 +218,8 @@ public sealed partial record TrialConfig
                 Num(model, "skip_weight"),
                 Bool(model, "identity"),
                 Int(model, "noise_channels"),
-                new DiscriminatorConfig(Bool(discriminator, "enabled"), IntList(discriminator["features"]!), Num(discriminator, "lr"))),
+                new DiscriminatorConfig(Bool(discriminator, "enabled"), IntList(discriminator["features"]!), Num(discriminator, "lr")),
+                Bool(model, "complex")),
             new TrainerConfig(
                 ParseEnum<TrainerMode>(Str(trainer, "mode")),
                 Int(trainer, "epochs"),

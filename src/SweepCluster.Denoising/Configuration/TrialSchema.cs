@@ -36,6 +36,7 @@ internal static class TrialSchema
             new("bias_field", new ScalarSchema(ScalarType.Number, 0.0)),
             new("contrast_specific", new ScalarSchema(ScalarType.Bool, false)),
             new("misregistration", new ScalarSchema(ScalarType.Number, 0.0)),
+            new("phase", new ScalarSchema(ScalarType.Number, 0.0)),
         ])),
         new("model", new ObjectSchema(
         [
@@ -47,6 +48,7 @@ internal static class TrialSchema
             new("skip_weight", new ScalarSchema(ScalarType.Number, 1.0)),
             new("identity", new ScalarSchema(ScalarType.Bool, false)),
             new("noise_channels", new ScalarSchema(ScalarType.Int, 32L)),
+            new("complex", new ScalarSchema(ScalarType.Bool, false)),
             new("discriminator", new ObjectSchema(
             [
                 new("enabled", new ScalarSchema(ScalarType.Bool, false)),
