@@ -64,6 +64,47 @@ public sealed class LayersTests
         }
     }
 
+    [Fact]
+    public void Every_part_of_every_complex_layer_starts_like_the_real_layer_of_its_shape()
+    {
+        // PyTorch's complex64 layers draw the real and the imaginary part independently, each with the real bound.
+        foreach (var architecture in new[] { "shared", "separate" })
+        {
+            var config = TinyConfig.Create(
+                ("model.complex", true), ("data.phase", 0.5), ("model.architecture", architecture),
+                ("model.encoder.features", new System.Text.Json.Nodes.JsonArray(16, 32)),
+                ("model.decoder_a.features", new System.Text.Json.Nodes.JsonArray(32, 16)),
+                ("model.decoder_b.features", new System.Text.Json.Nodes.JsonArray(32, 16)));
+            using var model = new C2CModel(config.Model, config.Trainer, 2);
+            var checkedModules = 0;
+            foreach (var (name, module) in model.named_modules())
+            {
+                Assert.False(module is Conv2d or ConvTranspose2d or GroupNorm, $"{architecture} {name} is a real {module.GetType().Name} in the complex network");
+                var parameters = module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+                switch (module)
+                {
+                    case ComplexConv2d or ComplexConvTranspose2d:
+                        var fanIn = FanIn(parameters["weight_real"]);
+                        foreach (var (part, values) in parameters)
+                        {
+                            AssertUniformWithin(values, fanIn, $"{architecture} {name}.{part}");
+                        }
+
+                        Assert.False(parameters["weight_real"].eq(parameters["weight_imag"]).all().item<bool>(), $"{architecture} {name}: the parts are not drawn independently");
+                        checkedModules++;
+                        break;
+                    case ComplexGroupNorm:
+                        Assert.True(parameters["weight"].eq(1.0).all().item<bool>(), $"{architecture} {name}.weight");
+                        Assert.True(parameters["bias"].eq(0.0).all().item<bool>(), $"{architecture} {name}.bias");
+                        checkedModules++;
+                        break;
+                }
+            }
+
+            Assert.True(checkedModules >= 10, $"{architecture}: only {checkedModules} modules checked");
+        }
+    }
+
     /// <summary>PyTorch's fan_in: weight.size(1) times the kernel area, for both convolution kinds.</summary>
     private static long FanIn(Tensor weight)
     {

@@ -18,7 +18,8 @@ namespace SweepCluster.Denoising.Tests;
 /// versions (2.10 here, 1.13 there) and may pick different convolution kernels, but every operation is the same
 /// float32 arithmetic up to the order of its sums, so they agree to rtol 1e-4, atol 1e-5; gradient norms rtol 1e-3
 /// (they sum thousands of squares). The other direction holds too: weights PyTorch initialised and saved load here
-/// and give PyTorch's outputs.
+/// and give PyTorch's outputs. The complex variants run the reference's complex UNet (complex64 convolutions of
+/// PyTorch itself, complex arithmetic and the complex-tensor L1) on two-channel phase phantoms.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class ModelParityTests
@@ -41,6 +42,7 @@ public sealed class ModelParityTests
     [InlineData("noise_aware")]
     [InlineData("identity_zero_decoder")]
     [InlineData("no_skip_everywhere_half_input_zeros")]
+    [InlineData("complex")]
     public void Weights_pytorch_initialised_and_saved_load_here_and_give_its_outputs(string variant) =>
         Compare(variant, weightsFromPyTorch: true);
 
@@ -52,7 +54,7 @@ public sealed class ModelParityTests
         var dataset = new PhantomDataset(config.Data, DataSplit.Train);
         var batch = new BatchLoader(dataset, 2, config.Data.Seed, shuffle: false).GetBatch(1, 0);
         manual_seed(7);
-        using var model = new C2CModel(config.Model, config.Trainer, 1);
+        using var model = new C2CModel(config.Model, config.Trainer, dataset.Channels);
         var xA = tensor(batch.NoisyA, batch.Shape);
         var xB = tensor(batch.NoisyB, batch.Shape);
         if (!weightsFromPyTorch)
@@ -61,7 +63,7 @@ public sealed class ModelParityTests
         }
 
         PyTorchPickler.PickleStateDict(temp.File("inputs.pt"), new Hashtable { ["x_a"] = xA, ["x_b"] = xB });
-        File.WriteAllText(temp.File("params.json"), Params(config));
+        File.WriteAllText(temp.File("params.json"), Params(config, dataset.Channels));
         PythonReference.RunScript(Path.Combine(AppContext.BaseDirectory, "Reference", "c2c_reference.py"), temp.Path);
         if (weightsFromPyTorch)
         {
@@ -122,9 +124,21 @@ public sealed class ModelParityTests
             ("model.decoder_a.features", new System.Text.Json.Nodes.JsonArray(16, 8, 4)),
             ("model.decoder_b.features", new System.Text.Json.Nodes.JsonArray(16, 8, 4)),
         ],
+        ["complex"] = [("model.complex", true), ("data.phase", 0.8), ("trainer.cross_skips", "target"), ("trainer.loss_weights.edge", 0.3)],
+        ["complex_additive_mixed_identity_mse"] =
+        [
+            ("model.complex", true), ("data.phase", 1.5), ("model.skip_mode", "additive"), ("model.skip_weight", 0.5),
+            ("model.identity", true), ("trainer.cross_skips", "mixed"), ("trainer.mixed_alpha", 0.3),
+            ("trainer.loss", "mse"), ("trainer.loss_weights.edge", 0.1),
+        ],
+        ["complex_separate_no_skip_real_imag"] =
+        [
+            ("model.complex", true), ("data.representation", "real_imag"), ("model.architecture", "separate"),
+            ("trainer.same_domain_use_skip", false),
+        ],
     };
 
-    private static string Params(TrialConfig config)
+    private static string Params(TrialConfig config, int channels)
     {
         static string Snake(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
         var m = config.Model;
@@ -132,7 +146,8 @@ public sealed class ModelParityTests
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["architecture"] = Snake(m.Architecture.ToString()),
-            ["channels"] = 1,
+            ["channels"] = channels,
+            ["complex"] = m.Complex,
             ["enc_features"] = m.Encoder.Features,
             ["latent"] = m.Encoder.LatentChannels,
             ["dec_features"] = m.DecoderA.Features,

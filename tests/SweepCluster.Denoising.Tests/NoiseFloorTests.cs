@@ -43,6 +43,34 @@ public sealed class NoiseFloorTests
         Assert.True(Math.Abs(floor.Value - gaussianFormula) > 0.05 * gaussianFormula, $"Rician L1 floor {floor.Value} vs Gaussian formula {gaussianFormula}");
     }
 
+    [Fact]
+    public void Complex_l1_floor_is_the_mean_modulus_of_complex_gaussian_noise()
+    {
+        // |n| of noise with std sigma on each part is Rayleigh distributed with mean sigma sqrt(pi/2).
+        var floor = NoiseFloor.Measure(ComplexData(), LossKind.L1, complex: true)!;
+
+        var analytic = (SigmaA + SigmaB) * Math.Sqrt(Math.PI / 2);
+        Assert.Equal(analytic, floor.Value, analytic * 0.02);
+    }
+
+    [Fact]
+    public void Complex_mse_floor_is_twice_the_variance_per_part()
+    {
+        var floor = NoiseFloor.Measure(ComplexData(), LossKind.Mse, complex: true)!;
+
+        var analytic = 2 * ((SigmaA * SigmaA) + (SigmaB * SigmaB));
+        Assert.Equal(analytic, floor.Value, analytic * 0.02);
+    }
+
+    [Fact]
+    public void Complex_floor_needs_two_channel_data()
+    {
+        Assert.Throws<ArgumentException>(() => NoiseFloor.Measure(Data(NoiseKind.Gaussian), LossKind.L1, complex: true));
+    }
+
+    private static PhantomDataset ComplexData() =>
+        new(TrialConfig.Default.Data with { ImageSize = 32, TrainSamples = 64, Phase = 1.0, Noise = new NoiseConfig(NoiseKind.Gaussian, SigmaA, SigmaB) }, DataSplit.Train);
+
     private static PhantomDataset Data(NoiseKind kind) =>
         new(TrialConfig.Default.Data with { ImageSize = 32, TrainSamples = 64, Noise = new NoiseConfig(kind, SigmaA, SigmaB) }, DataSplit.Train);
 }

@@ -1,5 +1,6 @@
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Data;
+using SweepCluster.Denoising.Evaluation;
 
 namespace SweepCluster.Denoising.Tests;
 
@@ -155,6 +156,106 @@ public sealed class PhantomGeneratorTests
         // Over one pass of 10 samples (steps 0..1 plus half of step 2) every index appears exactly once.
         var pass = loader.Indices(1, 0).Concat(loader.Indices(1, 1)).Concat(loader.Indices(1, 2).Take(2)).Order();
         Assert.Equal(Enumerable.Range(0, 10), pass);
+    }
+
+    [Fact]
+    public void Phase_phantoms_have_two_channels_whose_clean_magnitude_is_the_real_phantom()
+    {
+        // With every other option on: the phase is applied last, so the magnitudes are untouched.
+        DataConfig With(DataConfig d) => d with { BiasField = 0.3, ContrastSpecific = true, Misregistration = 0.7 };
+        var real = new PhantomGenerator(Data(With)).Generate(DataSplit.Train, 2);
+        var generator = new PhantomGenerator(Data(d => With(d) with { Phase = 1.2 }));
+        var complex = generator.Generate(DataSplit.Train, 2);
+
+        Assert.Equal(2, generator.Channels);
+        Assert.Equal(2, new PhantomDataset(Data(d => d with { Phase = 1.2 }), DataSplit.Validation).Channels);
+        Assert.Equal(2, complex.Channels);
+        Assert.Equal(2 * 64 * 64, complex.CleanA!.Length);
+        Assert.Equal(2 * 64 * 64, complex.NoisyB.Length);
+        foreach (var (magnitude, realImag) in new[] { (real.CleanA!, complex.CleanA!), (real.CleanB!, complex.CleanB!) })
+        {
+            var measured = ComplexImages.Magnitude(realImag);
+            for (var i = 0; i < magnitude.Length; i++)
+            {
+                Assert.True(Math.Abs(measured[i] - magnitude[i]) <= 1e-6, $"pixel {i}: |clean| {measured[i]}, real phantom {magnitude[i]}");
+            }
+        }
+
+        Assert.Equal(real.Tissue, complex.Tissue);
+    }
+
+    [Fact]
+    public void The_phase_map_is_shared_by_both_contrasts_smooth_bounded_and_deterministic()
+    {
+        const double amplitude = 1.2;
+        const int n = 64;
+        var data = Data(d => d with { Phase = amplitude });
+        var sample = new PhantomGenerator(data).Generate(DataSplit.Train, 4);
+        var again = new PhantomGenerator(data).Generate(DataSplit.Train, 4);
+        Assert.Equal(sample.CleanA, again.CleanA);
+        Assert.Equal(sample.NoisyB, again.NoisyB);
+
+        var phaseA = Phase(sample.CleanA!, 0.05);
+        var phaseB = Phase(sample.CleanB!, 0.05);
+        var defined = Enumerable.Range(0, n * n).Where(i => !double.IsNaN(phaseA[i])).ToList();
+        Assert.True(defined.Count > n * n / 4, $"only {defined.Count} pixels carry signal");
+        Assert.All(defined, i => Assert.InRange(phaseA[i], -amplitude - 1e-6, amplitude + 1e-6));
+        Assert.All(defined.Where(i => !double.IsNaN(phaseB[i])), i => Assert.True(Math.Abs(phaseA[i] - phaseB[i]) < 1e-4, $"pixel {i}: phase a {phaseA[i]}, b {phaseB[i]}"));
+        Assert.True(defined.Max(i => phaseA[i]) - defined.Min(i => phaseA[i]) > 0.2 * amplitude, "the phase map is nearly constant");
+
+        // A normalised sum of plane waves cos(pi f x + c) with |f| <= PhaseMaxFrequency changes by at most
+        // amplitude * pi * f per unit, and a pixel is 2 / n units.
+        var bound = amplitude * Math.PI * PhantomGenerator.PhaseMaxFrequency * 2 / n;
+        var steps = 0;
+        foreach (var i in defined)
+        {
+            foreach (var neighbour in new[] { i % n < n - 1 ? i + 1 : -1, i + n < n * n ? i + n : -1 })
+            {
+                if (neighbour >= 0 && !double.IsNaN(phaseA[neighbour]))
+                {
+                    Assert.True(Math.Abs(phaseA[i] - phaseA[neighbour]) <= bound * 1.01, $"pixels {i} and {neighbour}: phase step {Math.Abs(phaseA[i] - phaseA[neighbour])} above {bound}");
+                    steps++;
+                }
+            }
+        }
+
+        Assert.True(steps > defined.Count, "too few neighbouring pairs checked");
+    }
+
+    [Fact]
+    public void Complex_phantoms_add_independent_gaussian_noise_to_each_part_and_the_real_part_keeps_the_real_noise()
+    {
+        const double sigma = 0.08;
+        var real = new PhantomGenerator(Data()).Generate(DataSplit.Train, 1);
+        var complex = new PhantomGenerator(Data(d => d with { Representation = DataRepresentation.RealImag })).Generate(DataSplit.Train, 1);
+        var plane = 64 * 64;
+
+        // Without a phase the clean image is real: the real part is the phantom, the imaginary part 0.
+        Assert.Equal(real.CleanA, complex.CleanA![..plane]);
+        Assert.All(complex.CleanA[plane..], v => Assert.Equal(0f, v));
+        Assert.Equal(real.NoisyA, complex.NoisyA[..plane]);
+        var noiseRe = complex.NoiseA![..plane];
+        var noiseIm = complex.NoiseA[plane..];
+        Assert.Equal(sigma, MeanStd(noiseRe).Std, 0.006);
+        Assert.Equal(sigma, MeanStd(noiseIm).Std, 0.006);
+        Assert.InRange(Math.Abs(Correlation(noiseRe, noiseIm)), 0, 0.06);
+        Assert.InRange(Math.Abs(Correlation(complex.NoiseA, complex.NoiseB!)), 0, 0.06);
+    }
+
+    [Fact]
+    public void Complex_phantoms_refuse_rician_noise()
+    {
+        Assert.Throws<ArgumentException>(() => new PhantomGenerator(Data(d => d with { Phase = 0.5, Noise = d.Noise with { Kind = NoiseKind.Rician } })));
+    }
+
+    /// <summary>atan2(im, re) per pixel of a [real, imag] image; NaN where the magnitude is below <paramref name="floor"/>.</summary>
+    private static double[] Phase(float[] realImag, double floor)
+    {
+        var plane = realImag.Length / 2;
+        return [.. Enumerable.Range(0, plane).Select(i =>
+            Math.Sqrt(((double)realImag[i] * realImag[i]) + ((double)realImag[plane + i] * realImag[plane + i])) < floor
+                ? double.NaN
+                : Math.Atan2(realImag[plane + i], realImag[i]))];
     }
 
     // Soft edges reach far with tiny values; count only visible changes.

@@ -11,10 +11,14 @@ namespace SweepCluster.Denoising.Tests;
 [Collection(nameof(TrainerMemoryTests))]
 public sealed class TrainerMemoryTests
 {
-    [Fact]
-    public void Two_thousand_training_steps_do_not_grow_resident_memory()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_thousand_training_steps_do_not_grow_resident_memory(bool complex)
     {
-        var config = TinyConfig.Create(("trainer.epochs", 1000), ("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.1));
+        var config = TinyConfig.Create(
+            ("trainer.epochs", 1000), ("model.discriminator.enabled", true), ("trainer.loss_weights.adversarial", 0.1),
+            ("model.complex", complex), ("data.phase", complex ? 0.8 : 0.0), ("trainer.loss_weights.edge", complex ? 0.1 : 0.0));
         var (train, _) = PairedDatasets.Create(config.Data);
         using var trainer = new C2CTrainer(config, train, CPU);
         var batch = new BatchLoader(train, config.Data.BatchSize, config.Data.Seed, shuffle: false).GetBatch(1, 0);

@@ -322,6 +322,46 @@ public sealed class TrialConfigTests
     }
 
     [Fact]
+    public void Complex_keys_default_to_a_real_network_and_round_trip()
+    {
+        Assert.False(TrialConfig.Default.Model.Complex);
+        Assert.Equal(0.0, TrialConfig.Default.Data.Phase);
+
+        var config = TrialConfig.Parse("model: {complex: true}\ndata: {phase: 0.75}", "c.yaml");
+        var again = TrialConfig.FromTree(config.ToTree());
+
+        Assert.True(again.Model.Complex);
+        Assert.Equal(0.75, again.Data.Phase);
+        Assert.Equal(config.Id(), again.Id());
+        Assert.NotEqual(config.Id(), TrialConfig.Parse("data: {phase: 0.75}", "r.yaml").Id());
+    }
+
+    [Theory]
+    [InlineData("model: {complex: true}\ndata: {phase: 0.5, representation: real_imag}")]
+    [InlineData("model: {complex: true}\ndata: {representation: real_imag}")]
+    [InlineData("model: {complex: true, architecture: separate, skip_mode: additive}\ndata: {phase: 0.5}")]
+    [InlineData("model: {complex: true}\ndata: {kind: npy, path: /data, representation: real_imag}")]
+    public void A_complex_network_with_two_data_channels_is_valid(string document)
+    {
+        Assert.True(TrialConfig.Parse(document, "ok.yaml").Model.Complex);
+    }
+
+    [Theory]
+    [InlineData("model: {complex: true}", "model.complex", "data.phase > 0")]
+    [InlineData("model: {complex: true}\ndata: {kind: npy, path: /data}", "model.complex", "data.representation to real_imag")]
+    [InlineData("model: {complex: true, architecture: noise_aware}\ndata: {phase: 0.5}", "model.complex", "noise_aware")]
+    [InlineData("data: {kind: npy, path: /data, phase: 0.5, representation: real_imag}", "data.phase", "phantom option")]
+    [InlineData("data: {phase: -0.1}", "data.phase", "must not be negative")]
+    [InlineData("data: {phase: 0.5, noise: {kind: rician}}", "data.noise.kind", "use gaussian")]
+    public void Complex_settings_without_two_channels_or_with_an_unsupported_partner_are_refused(string document, string path, string message)
+    {
+        var error = Assert.Single(Assert.Throws<TrialConfigException>(() => TrialConfig.Parse(document, "bad.yaml")).Errors);
+
+        Assert.StartsWith(path, error, StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_trial_file_in_the_repository_loads()
     {
         var folder = Path.Combine(RepositoryRoot.Find(), "sweeps", "trials");

@@ -7,6 +7,10 @@ namespace SweepCluster.Denoising.Configuration;
 /// <param name="BiasField">Amplitude of a smooth multiplicative bias field; 0 turns it off.</param>
 /// <param name="ContrastSpecific">Adds structures present in one contrast only.</param>
 /// <param name="Misregistration">Maximum shift of contrast B in pixels; sub-pixel values allowed.</param>
+/// <param name="Phase">
+/// Synthetic only: amplitude in radians of a smooth phase map shared by both contrasts' clean images; above 0 the
+/// phantoms are complex, two channels [real, imag].
+/// </param>
 public sealed record DataConfig(
     DataKind Kind,
     string Path,
@@ -20,4 +24,5 @@ public sealed record DataConfig(
     NoiseConfig Noise,
     double BiasField,
     bool ContrastSpecific,
-    double Misregistration);
+    double Misregistration,
+    double Phase = 0);

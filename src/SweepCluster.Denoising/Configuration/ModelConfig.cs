@@ -6,6 +6,10 @@ namespace SweepCluster.Denoising.Configuration;
 /// <param name="IdentityInit">How the decoders start when <paramref name="Identity"/> is on.</param>
 /// <param name="MissingSkipWidth">The width of the zeros a concat block uses in place of a missing skip.</param>
 /// <param name="NoiseChannels">Channels of the noise head; used by <see cref="ModelArchitecture.NoiseAware"/> only.</param>
+/// <param name="Complex">
+/// A complex-valued network that reads two channels [real, imag] as one complex image (docs/trial-config.md, "The
+/// complex network").
+/// </param>
 public sealed record ModelConfig(
     ModelArchitecture Architecture,
     EncoderConfig Encoder,
@@ -17,4 +21,5 @@ public sealed record ModelConfig(
     IdentityInit IdentityInit,
     MissingSkipWidth MissingSkipWidth,
     int NoiseChannels,
-    DiscriminatorConfig Discriminator);
+    DiscriminatorConfig Discriminator,
+    bool Complex = false);

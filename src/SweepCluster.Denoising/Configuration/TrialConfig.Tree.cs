@@ -40,6 +40,7 @@ public sealed partial record TrialConfig
                 ["bias_field"] = d.BiasField,
                 ["contrast_specific"] = d.ContrastSpecific,
                 ["misregistration"] = d.Misregistration,
+                ["phase"] = d.Phase,
             },
             ["model"] = new JsonObject
             {
@@ -53,6 +54,7 @@ public sealed partial record TrialConfig
                 ["identity_init"] = EnumText("model.identity_init", m.IdentityInit),
                 ["missing_skip_width"] = EnumText("model.missing_skip_width", m.MissingSkipWidth),
                 ["noise_channels"] = (long)m.NoiseChannels,
+                ["complex"] = m.Complex,
                 ["discriminator"] = new JsonObject
                 {
                     ["enabled"] = m.Discriminator.Enabled,
@@ -220,7 +222,8 @@ public sealed partial record TrialConfig
                 new NoiseConfig(ParseEnum<NoiseKind>(Str(noise, "kind")), Num(noise, "sigma_a"), Num(noise, "sigma_b")),
                 Num(data, "bias_field"),
                 Bool(data, "contrast_specific"),
-                Num(data, "misregistration")),
+                Num(data, "misregistration"),
+                Num(data, "phase")),
             new ModelConfig(
                 ParseEnum<ModelArchitecture>(Str(model, "architecture")),
                 new EncoderConfig(IntList(model["encoder"]!["features"]!), Int((JsonObject)model["encoder"]!, "latent_channels")),
@@ -232,7 +235,8 @@ public sealed partial record TrialConfig
                 ParseEnum<IdentityInit>(Str(model, "identity_init")),
                 ParseEnum<MissingSkipWidth>(Str(model, "missing_skip_width")),
                 Int(model, "noise_channels"),
-                new DiscriminatorConfig(Bool(discriminator, "enabled"), IntList(discriminator["features"]!), Num(discriminator, "lr"))),
+                new DiscriminatorConfig(Bool(discriminator, "enabled"), IntList(discriminator["features"]!), Num(discriminator, "lr")),
+                Bool(model, "complex")),
             new TrainerConfig(
                 ParseEnum<TrainerMode>(Str(trainer, "mode")),
                 Int(trainer, "epochs"),

@@ -75,6 +75,8 @@ public sealed partial record TrialConfig
             Fail("data.path", "is required when data.kind is npy (a folder holding a/*.npy and b/*.npy)");
         }
 
+        ComplexErrors(Fail, S, D, B);
+
         Features("model.encoder.features");
         Features("model.decoder_a.features");
         Features("model.decoder_b.features");

@@ -58,6 +58,7 @@ internal static class TrialSchema
             new("bias_field", new ScalarSchema(ScalarType.Number, 0.0)),
             new("contrast_specific", new ScalarSchema(ScalarType.Bool, false)),
             new("misregistration", new ScalarSchema(ScalarType.Number, 0.0)),
+            new("phase", new ScalarSchema(ScalarType.Number, 0.0)),
         ])),
         new("model", new ObjectSchema(
         [
@@ -71,6 +72,7 @@ internal static class TrialSchema
             new("identity_init", Enum("default", "default", "zero_decoder")),
             new("missing_skip_width", Enum("skip", "skip", "half_input")),
             new("noise_channels", new ScalarSchema(ScalarType.Int, 32L)),
+            new("complex", new ScalarSchema(ScalarType.Bool, false)),
             new("discriminator", new ObjectSchema(
             [
                 new("enabled", new ScalarSchema(ScalarType.Bool, false)),

@@ -9,6 +9,11 @@ public interface IPairedDataset
 {
     int Count { get; }
 
+    /// <summary>
+    /// Channels per image. Two channels are always the real and imaginary parts of one complex image
+    /// (<c>data.representation: real_imag</c> of NPY complex64 data, or complex phantoms); evaluation measures them by
+    /// their magnitude.
+    /// </summary>
     int Channels { get; }
 
     int Height { get; }

@@ -22,7 +22,8 @@ public sealed class PhantomDataset : IPairedDataset
 
     public int Count => _split == DataSplit.Train ? _data.TrainSamples : _data.ValSamples;
 
-    public int Channels => 1;
+    /// <summary>1, or 2 ([real, imag]) for complex phantoms (<see cref="PhantomGenerator.Channels"/>).</summary>
+    public int Channels => _generator.Channels;
 
     public int Height => _data.ImageSize;
 

@@ -9,6 +9,15 @@ namespace SweepCluster.Denoising.Data;
 /// own independent noise. A sample is a pure function of (<c>data.seed</c>, split, index): every random choice
 /// comes from its own derived stream, so switching one option (contrast-specific structures, misregistration,
 /// bias field, noise) leaves every other part of the sample unchanged.
+/// <para>
+/// Complex phantoms (<c>data.phase</c> &gt; 0 or <c>data.representation: real_imag</c>; <see cref="Channels"/> 2): both
+/// clean images are multiplied by <c>exp(i phi)</c> with one smooth phase map phi in [-phase, phase] (a few
+/// low-frequency plane waves, from its own stream of the data seed), the same for A and B as MRI phase (coil and
+/// field) is largely shared between contrasts; the magnitudes are exactly the real phantoms. Each sample is then
+/// [real, imag] channels, and Gaussian noise of the configured sigma is added to the real and to the imaginary part
+/// independently (the real part draws exactly the noise of the real phantom, the imaginary part the next values of
+/// the same stream). Rician noise, the magnitude of such complex noise, has no two-channel form and is refused.
+/// </para>
 /// </summary>
 public sealed class PhantomGenerator
 {
@@ -22,6 +31,13 @@ public sealed class PhantomGenerator
     private const long ShiftStream = 4;
     private const long NoiseAStream = 5;
     private const long NoiseBStream = 6;
+    private const long PhaseStream = 7;
+
+    /// <summary>
+    /// The largest |f| of the phase map's plane waves <c>cos(pi (f_x x + f_y y) + c)</c> over coordinates in [-1, 1]:
+    /// 1 is one period across the image, so the map changes by at most <c>phase * pi * f</c> per unit.
+    /// </summary>
+    public const double PhaseMaxFrequency = 1.0;
 
     private readonly DataConfig _data;
 
@@ -29,10 +45,19 @@ public sealed class PhantomGenerator
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(data.ImageSize, 8);
+        ArgumentOutOfRangeException.ThrowIfNegative(data.Phase);
         _data = data;
+        Channels = data.Phase > 0 || data.Representation == DataRepresentation.RealImag ? 2 : 1;
+        if (Channels == 2 && data.Noise.Kind == NoiseKind.Rician)
+        {
+            throw new ArgumentException("Complex phantoms take Gaussian noise on each part; Rician noise is its magnitude and has no two-channel form.", nameof(data));
+        }
     }
 
     public int Size => _data.ImageSize;
+
+    /// <summary>1 for real phantoms; 2 ([real, imag]) for complex ones.</summary>
+    public int Channels { get; }
 
     /// <summary>Sample <paramref name="index"/> of <paramref name="split"/>, unaugmented; the two splits use different streams.</summary>
     public PairedSample Generate(DataSplit split, int index)
@@ -72,11 +97,19 @@ public sealed class PhantomGenerator
             cleanB = Shift(cleanB, n, dx, dy);
         }
 
+        if (Channels == 2)
+        {
+            // The phase comes last, so the magnitudes are the real phantoms whatever else is switched on.
+            var phase = LowFrequencyField(Stream(PhaseStream), n, terms: 3, maxFrequency: PhaseMaxFrequency);
+            cleanA = WithPhase(cleanA, phase, _data.Phase);
+            cleanB = WithPhase(cleanB, phase, _data.Phase);
+        }
+
         var noisyA = AddNoise(cleanA, _data.Noise.Kind, _data.Noise.SigmaA, Stream(NoiseAStream));
         var noisyB = AddNoise(cleanB, _data.Noise.Kind, _data.Noise.SigmaB, Stream(NoiseBStream));
         var a = ToFloat(cleanA);
         var b = ToFloat(cleanB);
-        return new PairedSample(1, n, n, noisyA, noisyB)
+        return new PairedSample(Channels, n, n, noisyA, noisyB)
         {
             CleanA = a,
             CleanB = b,
@@ -304,6 +337,21 @@ public sealed class PhantomGenerator
         }
 
         return noisy;
+    }
+
+    /// <summary><c>magnitude * exp(i * amplitude * field)</c> as [real, imag] planes.</summary>
+    private static double[] WithPhase(double[] magnitude, double[] field, double amplitude)
+    {
+        var pixels = magnitude.Length;
+        var result = new double[2 * pixels];
+        for (var i = 0; i < pixels; i++)
+        {
+            var phi = amplitude * field[i];
+            result[i] = magnitude[i] * Math.Cos(phi);
+            result[pixels + i] = magnitude[i] * Math.Sin(phi);
+        }
+
+        return result;
     }
 
     private static float[] ToFloat(double[] values) => [.. values.Select(v => (float)v)];

@@ -6,7 +6,8 @@ namespace SweepCluster.Denoising.Evaluation;
 /// The classical reference: a <see cref="GaussianFilter"/> whose width is chosen on the training split (the sigma of
 /// <see cref="SigmaGrid"/> with the highest mean PSNR against clean over both contrasts of at most
 /// <see cref="MaxTuningSamples"/> training samples), then applied to the validation noisy inputs and measured like
-/// the network's outputs. Needs clean images; pure apart from reading the data sets.
+/// the network's outputs. Needs clean images; pure apart from reading the data sets. Complex images are filtered part
+/// by part (a linear filter of a complex image) and scored by their magnitude, like the network's outputs.
 /// </summary>
 public static class ClassicalReference
 {
@@ -60,6 +61,12 @@ public static class ClassicalReference
                 foreach (var (noisy, clean) in new[] { (sample.NoisyA, sample.CleanA!), (sample.NoisyB, sample.CleanB!) })
                 {
                     var filtered = GaussianFilter.ApplyPerChannel(noisy, channels, height, width, sigma);
+                    if (ComplexImages.IsComplex(channels))
+                    {
+                        total += ImageMetrics.Psnr(ComplexImages.Magnitude(clean), ComplexImages.Magnitude(filtered), OutputEvaluator.DataRange);
+                        continue;
+                    }
+
                     for (var c = 0; c < channels; c++)
                     {
                         total += ImageMetrics.Psnr(clean.AsSpan(c * plane, plane), filtered.AsSpan(c * plane, plane), OutputEvaluator.DataRange);

@@ -8,7 +8,11 @@ public static class OutputEvaluator
 
     /// <summary>
     /// Means over samples and channels of <see cref="ImageMetrics"/> and <see cref="NoiseLeakage"/>; every array is one
-    /// sample's [C,H,W] row-major image.
+    /// sample's [C,H,W] row-major image. Complex images (two channels, <see cref="ComplexImages"/>) get PSNR, SSIM and
+    /// NMSE of their magnitude images, and the leakage index of the complex error against the complex input noise
+    /// (both parts together): the noise of a magnitude image, <c>|clean + n| - |clean|</c>, is biased upwards where
+    /// the clean image is dark, and that bias alone correlates the magnitude noises of two contrasts whose complex
+    /// noises are independent (0.27 on the phase phantoms).
     /// </summary>
     public static OutputMetrics Measure(
         IReadOnlyList<float[]> estimates,
@@ -24,19 +28,23 @@ public static class OutputEvaluator
         ArgumentNullException.ThrowIfNull(noisesA);
         ArgumentNullException.ThrowIfNull(noisesB);
         double psnr = 0, ssim = 0, nmse = 0, leakA = 0, leakB = 0;
+        var complex = ComplexImages.IsComplex(channels);
         var plane = height * width;
         var count = 0;
         for (var s = 0; s < estimates.Count; s++)
         {
-            for (var c = 0; c < channels; c++)
+            for (var c = 0; c < (complex ? 1 : channels); c++)
             {
-                var estimate = estimates[s].AsSpan(c * plane, plane);
-                var clean = cleans[s].AsSpan(c * plane, plane);
-                psnr += ImageMetrics.Psnr(clean, estimate, DataRange);
-                ssim += ImageMetrics.Ssim(clean, estimate, height, width, DataRange);
-                nmse += ImageMetrics.Nmse(clean, estimate);
-                leakA += NoiseLeakage.Index(estimate, clean, noisesA[s].AsSpan(c * plane, plane));
-                leakB += NoiseLeakage.Index(estimate, clean, noisesB[s].AsSpan(c * plane, plane));
+                var (estimate, clean, noiseA, noiseB) = complex
+                    ? (estimates[s], cleans[s], noisesA[s], noisesB[s])
+                    : (estimates[s].AsSpan(c * plane, plane).ToArray(), cleans[s].AsSpan(c * plane, plane).ToArray(),
+                        noisesA[s].AsSpan(c * plane, plane).ToArray(), noisesB[s].AsSpan(c * plane, plane).ToArray());
+                var (shownEstimate, shownClean) = complex ? (ComplexImages.Magnitude(estimate), ComplexImages.Magnitude(clean)) : (estimate, clean);
+                psnr += ImageMetrics.Psnr(shownClean, shownEstimate, DataRange);
+                ssim += ImageMetrics.Ssim(shownClean, shownEstimate, height, width, DataRange);
+                nmse += ImageMetrics.Nmse(shownClean, shownEstimate);
+                leakA += NoiseLeakage.Index(estimate, clean, noiseA);
+                leakB += NoiseLeakage.Index(estimate, clean, noiseB);
                 count++;
             }
         }

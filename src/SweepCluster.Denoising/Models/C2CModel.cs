@@ -49,13 +49,15 @@ public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
         _trainer = trainer;
         var noiseChannels = model.Architecture == ModelArchitecture.NoiseAware ? model.NoiseChannels : 0;
         NoiseChannels = noiseChannels;
+        // model.complex: the channel halves [real, imag] are the real and imaginary parts of complex channels.
+        var imageChannels = model.Complex ? channels / 2 : channels;
         // Registered by hand, not by RegisterComponents: the state-dict names depend on the architecture, and the
         // shared architecture's decoders are the same modules under two fields.
-        Encoder = new UNetEncoder(channels, model.Encoder.Features, model.Encoder.LatentChannels, noiseChannels);
+        Encoder = new UNetEncoder(imageChannels, model.Encoder.Features, model.Encoder.LatentChannels, noiseChannels, model.Complex);
         register_module("encoder", Encoder);
         var encoderFeatures = model.Encoder.Features;
         UNetDecoder Build(DecoderConfig d, bool takesSkips) =>
-            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, channels, model.SkipMode, model.SkipWeight, takesSkips, model.MissingSkipWidth);
+            new(d.LatentChannels + noiseChannels, d.Features, encoderFeatures, imageChannels, model.SkipMode, model.SkipWeight, takesSkips, model.MissingSkipWidth, model.Complex);
         UNetDecoder Register(string name, UNetDecoder decoder)
         {
             register_module(name, decoder);
@@ -138,7 +140,10 @@ public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
     {
         var a = Encoder.forward(xA);
         var b = Encoder.forward(xB);
-        return new C2COutputs(a, b, DecodeSame(_decoderA, a), DecodeSame(_decoderB, b), DecodeCross(_crossA, b, a), DecodeCross(_crossB, a, b));
+        return new C2COutputs(a, b, DecodeSame(_decoderA, a), DecodeSame(_decoderB, b), DecodeCross(_crossA, b, a), DecodeCross(_crossB, a, b))
+        {
+            Complex = _model.Complex,
+        };
     }
 
     /// <summary>Same-domain decoding: skips and identity of the input itself unless <c>same_domain_use_skip</c> is off.</summary>

@@ -12,4 +12,11 @@ public sealed record C2COutputs(
     Tensor XARecon,
     Tensor XBRecon,
     Tensor XAFromB,
-    Tensor XBFromA);
+    Tensor XBFromA)
+{
+    /// <summary>
+    /// Whether the images are complex, as real channel halves [real, imag] (<c>model.complex</c>): the pixel losses
+    /// then measure the complex difference by its modulus.
+    /// </summary>
+    public bool Complex { get; init; }
+}

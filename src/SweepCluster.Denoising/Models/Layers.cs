@@ -45,4 +45,16 @@ public static class Layers
         TorchRuntime.EnsureConfigured();
         return nn.ConvTranspose2d(inChannels, outChannels, kernelSize, stride: stride);
     }
+
+    /// <summary>A real <c>nn.Conv2d</c>, or its complex counterpart <see cref="ComplexConv2d"/> (<c>model.complex</c>).</summary>
+    public static nn.Module<Tensor, Tensor> Conv2d(bool complex, long inChannels, long outChannels, long kernelSize, long padding = 0, bool bias = true) =>
+        complex
+            ? new ComplexConv2d(inChannels, outChannels, kernelSize, padding: padding, bias: bias)
+            : Conv2d(inChannels, outChannels, kernelSize, padding: padding, bias: bias);
+
+    /// <summary>A real <c>nn.ConvTranspose2d</c>, or <see cref="ComplexConvTranspose2d"/>.</summary>
+    public static nn.Module<Tensor, Tensor> ConvTranspose2d(bool complex, long inChannels, long outChannels, long kernelSize, long stride) =>
+        complex
+            ? new ComplexConvTranspose2d(inChannels, outChannels, kernelSize, stride)
+            : ConvTranspose2d(inChannels, outChannels, kernelSize, stride);
 }

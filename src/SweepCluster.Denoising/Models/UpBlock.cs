@@ -21,11 +21,12 @@ namespace SweepCluster.Denoising.Models;
 /// <item>without skip channels at all (the cross decoders of Solution 1 never get skips): the transposed conv halves
 /// the channels and the DoubleConv reads them alone.</item>
 /// </list>
+/// With <c>complex</c> every layer is complex and the skip, the zeros and the upsampled tensor are complex64.
 /// </summary>
 public sealed class UpBlock : nn.Module<Tensor, Tensor?, Tensor>
 {
     [ComponentName(Name = "up")]
-    private readonly ConvTranspose2d _up;
+    private readonly nn.Module<Tensor, Tensor> _up;
 
     [ComponentName(Name = "conv")]
     private readonly DoubleConv _conv;
@@ -33,7 +34,7 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor?, Tensor>
     private readonly SkipMode _mode;
     private readonly double _skipWeight;
 
-    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight, MissingSkipWidth missingSkipWidth = MissingSkipWidth.Skip)
+    public UpBlock(int inChannels, int skipChannels, int outChannels, SkipMode mode, double skipWeight, MissingSkipWidth missingSkipWidth = MissingSkipWidth.Skip, bool complex = false)
         : base(nameof(UpBlock))
     {
         _mode = mode;
@@ -46,8 +47,8 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor?, Tensor>
 
         SkipChannels = skipChannels;
         var convIn = skipChannels > 0 && mode == SkipMode.Concat ? skipChannels + upChannels : upChannels;
-        _up = Layers.ConvTranspose2d(inChannels, upChannels, 2, stride: 2);
-        _conv = new DoubleConv(convIn, outChannels);
+        _up = Layers.ConvTranspose2d(complex, inChannels, upChannels, 2, stride: 2);
+        _conv = new DoubleConv(convIn, outChannels, complex);
         RegisterComponents();
     }
 

@@ -30,14 +30,39 @@ namespace SweepCluster.Denoising.Training;
 /// scale s). Content and recon compare there; the cross term compares <c>s * output</c> with <c>s * target</c>, the
 /// slice at its own scale, and so does the edge term for the two cross outputs, as the public implementation does.
 /// </para>
+/// <para>
+/// Complex outputs (<see cref="C2COutputs.Complex"/>, <c>model.complex</c>; images as channel halves [real, imag]):
+/// the recon and cross terms measure the complex difference d by its modulus, as an L1 of complex tensors does in
+/// PyTorch: L1 is <c>mean |d| = mean sqrt(d_re^2 + d_im^2 + 1e-12)</c>, MSE <c>mean |d|^2</c>, each a mean over the
+/// complex pixels (half the real elements). The epsilon keeps the gradient finite where d is exactly 0 and moves the
+/// loss by at most 1e-6. The edge term compares the Sobel magnitudes of the magnitude images. The content term stays
+/// a real loss on the real latent.
+/// </para>
 /// </summary>
 public static class C2CLosses
 {
     /// <summary>Keeps the gradient of the edge magnitude finite where both Sobel responses are zero.</summary>
     public const double EdgeEpsilon = 1e-6;
 
-    public static Tensor Pixel(Tensor estimate, Tensor target, LossKind kind) =>
-        kind == LossKind.Mse ? F.mse_loss(estimate, target) : F.l1_loss(estimate, target);
+    /// <summary>Inside the square root of a complex modulus: keeps its gradient finite where the modulus is 0.</summary>
+    public const double ModulusEpsilon = 1e-12;
+
+    /// <summary>
+    /// L1 or MSE, a mean over elements; for <paramref name="complex"/> images (channel halves [real, imag]) the mean
+    /// modulus of the complex difference, or of its square.
+    /// </summary>
+    public static Tensor Pixel(Tensor estimate, Tensor target, LossKind kind, bool complex = false)
+    {
+        if (!complex)
+        {
+            return kind == LossKind.Mse ? F.mse_loss(estimate, target) : F.l1_loss(estimate, target);
+        }
+
+        var difference = estimate - target;
+        return kind == LossKind.Mse
+            ? ComplexTensors.SquaredModulus(difference).mean()
+            : ComplexTensors.Modulus(difference, ModulusEpsilon).mean();
+    }
 
     /// <summary>Sobel gradient magnitude per channel, <c>sqrt(gx^2 + gy^2 + eps)</c>, zero padding of 1.</summary>
     public static Tensor SobelMagnitude(Tensor image)
@@ -51,7 +76,11 @@ public static class C2CLosses
         return (g.square().sum([1], keepdim: true) + EdgeEpsilon).sqrt();
     }
 
-    public static Tensor Edge(Tensor estimate, Tensor target) => F.l1_loss(SobelMagnitude(estimate), SobelMagnitude(target));
+    /// <summary>The L1 distance of the Sobel magnitudes; for <paramref name="complex"/> images, of their magnitude images.</summary>
+    public static Tensor Edge(Tensor estimate, Tensor target, bool complex = false) =>
+        complex
+            ? F.l1_loss(SobelMagnitude(ComplexTensors.Modulus(estimate, ModulusEpsilon)), SobelMagnitude(ComplexTensors.Modulus(target, ModulusEpsilon)))
+            : F.l1_loss(SobelMagnitude(estimate), SobelMagnitude(target));
 
     /// <summary>
     /// The terms and the weighted total. <paramref name="discriminatorLogits"/> maps an image to patch logits (null
@@ -81,16 +110,17 @@ public static class C2CLosses
             throw new ArgumentException("The supervised references need the clean images.");
         }
 
+        var c = outputs.Complex;
         var recon = supervised
-            ? Pixel(outputs.XARecon, cleanA!, kind) + Pixel(outputs.XBRecon, cleanB!, kind)
-            : Pixel(outputs.XARecon, noisyA, kind) + Pixel(outputs.XBRecon, noisyB, kind);
+            ? Pixel(outputs.XARecon, cleanA!, kind, c) + Pixel(outputs.XBRecon, cleanB!, kind, c)
+            : Pixel(outputs.XARecon, noisyA, kind, c) + Pixel(outputs.XBRecon, noisyB, kind, c);
         static Tensor Scaled(Tensor image, Tensor? scale) => scale is null ? image : image * scale;
         var (crossA, crossB) = (Scaled(outputs.XAFromB, scaleA), Scaled(outputs.XBFromA, scaleB));
         var (targetA, targetB) = (Scaled(noisyA, scaleA), Scaled(noisyB, scaleB));
         var cross = supervisedCross
-            ? Pixel(crossA, Scaled(cleanA!, scaleA), kind) + Pixel(crossB, Scaled(cleanB!, scaleB), kind)
-            : Pixel(crossA, targetA, kind) + Pixel(crossB, targetB, kind);
-        var edge = Edge(outputs.XARecon, noisyA) + Edge(outputs.XBRecon, noisyB) + Edge(crossA, targetA) + Edge(crossB, targetB);
+            ? Pixel(crossA, Scaled(cleanA!, scaleA), kind, c) + Pixel(crossB, Scaled(cleanB!, scaleB), kind, c)
+            : Pixel(crossA, targetA, kind, c) + Pixel(crossB, targetB, kind, c);
+        var edge = Edge(outputs.XARecon, noisyA, c) + Edge(outputs.XBRecon, noisyB, c) + Edge(crossA, targetA, c) + Edge(crossB, targetB, c);
         Tensor? adversarial = null;
         if (discriminatorLogits is not null)
         {

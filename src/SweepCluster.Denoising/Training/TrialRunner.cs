@@ -76,7 +76,7 @@ public static class TrialRunner
         "data.image_size", "data.batch_size", "model.encoder.features", "model.encoder.latent_channels",
         "model.decoder_a.features", "model.decoder_b.features", "model.decoder_a.latent_channels",
         "model.decoder_b.latent_channels", "model.noise_channels", "model.skip_mode", "model.architecture",
-        "model.discriminator.features",
+        "model.discriminator.features", "model.complex",
     ];
 
     private static TrialSummary Run(TrialConfig config, string outDirectory, string? resumeCheckpoint, ITrialEvents events, int? maxSteps, CancellationToken ct)
@@ -177,7 +177,7 @@ public static class TrialRunner
         events.Artifact(MetricsFileName, ArtifactKind.Metrics, MetricsFileName);
         // The references that need no training: measured on the same data the network saw and is judged on.
         var classical = ClassicalReference.Measure(train, validation);
-        var noiseFloor = NoiseFloor.Measure(train, config.Trainer.Loss);
+        var noiseFloor = NoiseFloor.Measure(train, config.Trainer.Loss, config.Model.Complex);
         var summary = SummaryBuilder.Build(
             trainer.EpochHistory,
             evaluation,
@@ -216,8 +216,9 @@ public static class TrialRunner
     }
 
     /// <summary>
-    /// One PNG per fixed validation sample (the first <paramref name="count"/>), first channel: noisy and clean
-    /// inputs, both reconstructions, both cross outputs and the cross outputs' errors against clean (x5).
+    /// One PNG per fixed validation sample (the first <paramref name="count"/>), first channel (the magnitude of
+    /// [real, imag] images): noisy and clean inputs, both reconstructions, both cross outputs and the cross outputs'
+    /// errors against clean (x5).
     /// </summary>
     private static void WritePanels(EvaluationResult evaluation, int count, string outDirectory, ITrialEvents events)
     {
@@ -226,7 +227,9 @@ public static class TrialRunner
         for (var i = 0; i < Math.Min(count, evaluation.Images.Count); i++)
         {
             var images = evaluation.Images[i];
-            float[] First(string name) => images[name].AsSpan(0, plane).ToArray();
+            float[] First(string name) => ComplexImages.IsComplex(evaluation.Channels)
+                ? ComplexImages.Magnitude(images[name])
+                : images[name].AsSpan(0, plane).ToArray();
             var tiles = new List<PanelTile>
             {
                 PanelTile.Image("noisy a", First("noisy_a"), h, w),

@@ -6,6 +6,14 @@ DIR holds params.json (the architecture), state.pt (the C# model's initial state
 and the gradient norm of each parameter group after back-propagating the weighted total.
 Without state.pt the model keeps PyTorch's own initialisation (seeded) and its state dict is written to
 DIR/torch_state.pt first, for the C# side to load.
+
+With "complex" in params.json the network is the complex UNet of the notes, written the way PyTorch users write it:
+complex64 nn.Conv2d layers (native complex convolution), one real nn.GroupNorm applied to the real and the imaginary
+part, split ReLU and max-pool, complex arithmetic for skips and identity, and losses on complex tensors
+((a - b).abs().mean() is the mean complex modulus). Only the transposed convolution is decomposed into real ones,
+because PyTorch 1.13 has no complex transposed convolution on the CPU; its parameters are still complex64. The inputs
+arrive as [real, imag] channel halves and the outputs leave as such; the C# side keeps each complex parameter as a
+pair NAME_real / NAME_imag, which is mapped here.
 """
 import json
 import sys
@@ -15,37 +23,70 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-class DoubleConv(nn.Module):
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.net = nn.Sequential(
-            nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.GroupNorm(1, cout), nn.ReLU(),
-            nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.GroupNorm(1, cout), nn.ReLU())
+CPLX = torch.complex64
+
+
+def split(f, x):
+    """A real operation on each part of a complex tensor; real tensors pass straight through."""
+    return torch.complex(f(x.real), f(x.imag)) if x.is_complex() else f(x)
+
+
+def to_complex(x):
+    """[N, 2C, H, W] channel halves (real first) as a complex [N, C, H, W] tensor."""
+    c = x.shape[1] // 2
+    return torch.complex(x[:, :c], x[:, c:])
+
+
+def to_halves(z):
+    return torch.cat([z.real, z.imag], 1)
+
+
+class ConvT(nn.ConvTranspose2d):
+    """nn.ConvTranspose2d; when complex, computed from real transposed convolutions (absent for complex on 1.13 CPU)."""
 
     def forward(self, x):
-        return self.net(x)
+        if not x.is_complex():
+            return super().forward(x)
+        w, b, s = self.weight, self.bias, self.stride
+        re = F.conv_transpose2d(x.real, w.real, b.real, s) - F.conv_transpose2d(x.imag, w.imag, None, s)
+        im = F.conv_transpose2d(x.real, w.imag, b.imag, s) + F.conv_transpose2d(x.imag, w.real, None, s)
+        return torch.complex(re, im)
+
+
+class DoubleConv(nn.Module):
+    def __init__(self, cin, cout, dtype=None):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(cin, cout, 3, padding=1, bias=False, dtype=dtype), nn.GroupNorm(1, cout), nn.ReLU(),
+            nn.Conv2d(cout, cout, 3, padding=1, bias=False, dtype=dtype), nn.GroupNorm(1, cout), nn.ReLU())
+
+    def forward(self, x):
+        for layer in self.net:
+            x = layer(x) if isinstance(layer, nn.Conv2d) else split(layer, x)
+        return x
 
 
 class Encoder(nn.Module):
-    def __init__(self, cin, features, latent, noise):
+    def __init__(self, cin, features, latent, noise, dtype=None):
         super().__init__()
-        self.inc = DoubleConv(cin, features[0])
-        self.downs = nn.ModuleList([DoubleConv(features[i - 1], features[i]) for i in range(1, len(features))])
-        self.bottleneck = nn.Conv2d(features[-1], latent, 1)
+        self.inc = DoubleConv(cin, features[0], dtype)
+        self.downs = nn.ModuleList([DoubleConv(features[i - 1], features[i], dtype) for i in range(1, len(features))])
+        self.bottleneck = nn.Conv2d(features[-1], latent, 1, dtype=dtype)
         self.noise_head = nn.Conv2d(features[-1], noise, 1) if noise > 0 else None
 
     def forward(self, x):
         h = self.inc(x)
         skips = [h]
         for down in self.downs:
-            h = down(F.max_pool2d(h, 2))
+            h = down(split(lambda t: F.max_pool2d(t, 2), h))
             skips.append(h)
         zn = self.noise_head(h) if self.noise_head is not None else None
-        return self.bottleneck(h), skips, x, zn
+        z = self.bottleneck(h)
+        return to_halves(z) if z.is_complex() else z, skips, x, zn
 
 
 class Up(nn.Module):
-    def __init__(self, cin, cskip, cout, mode, weight, half_input_zeros=False):
+    def __init__(self, cin, cskip, cout, mode, weight, half_input_zeros=False, dtype=None):
         super().__init__()
         cup = cskip if (cskip > 0 and mode == "additive") else max(1, cin // 2)
         if cskip > 0 and mode == "concat" and half_input_zeros:
@@ -53,35 +94,39 @@ class Up(nn.Module):
             cskip = cup
         self.mode, self.weight, self.cskip = mode, weight, cskip
         conv_in = cskip + cup if (cskip > 0 and mode == "concat") else cup
-        self.up = nn.ConvTranspose2d(cin, cup, 2, stride=2)
-        self.conv = DoubleConv(conv_in, cout)
+        self.up = ConvT(cin, cup, 2, stride=2, dtype=dtype)
+        self.conv = DoubleConv(conv_in, cout, dtype)
 
     def forward(self, x1, x2=None):
         x1 = self.up(x1)
         if self.cskip == 0:
             return self.conv(x1)
         if self.mode == "additive":
-            x = x1 if x2 is None else x1 + self.weight * F.interpolate(x2, size=x1.shape[2:])
+            if x2 is not None and not x2.is_complex():
+                x2 = F.interpolate(x2, size=x1.shape[2:])
+            x = x1 if x2 is None else x1 + self.weight * x2
             return self.conv(x)
         if x2 is None:
-            x2 = torch.zeros(x1.shape[0], self.cskip, x1.shape[2], x1.shape[3])
+            x2 = torch.zeros(x1.shape[0], self.cskip, x1.shape[2], x1.shape[3], dtype=x1.dtype)
         return self.conv(torch.cat([x2, x1], dim=1))
 
 
 class Decoder(nn.Module):
-    def __init__(self, latent, features, enc_features, cout, mode, weight, takes_skips, half_input_zeros, zero_init):
+    def __init__(self, latent, features, enc_features, cout, mode, weight, takes_skips, half_input_zeros, zero_init, dtype=None):
         super().__init__()
         n = len(features)
-        self.expand = nn.Conv2d(latent, features[0], 1)
+        self.expand = nn.Conv2d(latent, features[0], 1, dtype=dtype)
         self.ups = nn.ModuleList([
-            Up(features[i - 1], enc_features[n - 1 - i] if takes_skips else 0, features[i], mode, weight, half_input_zeros)
+            Up(features[i - 1], enc_features[n - 1 - i] if takes_skips else 0, features[i], mode, weight, half_input_zeros, dtype)
             for i in range(1, n)])
-        self.out = nn.Conv2d(features[-1], cout, 1)
+        self.out = nn.Conv2d(features[-1], cout, 1, dtype=dtype)
         if zero_init:
             for prm in self.parameters():
                 nn.init.zeros_(prm)
 
     def forward(self, z, skips=None, identity=None):
+        if self.expand.weight.is_complex():
+            z = to_complex(z)
         x = self.expand(z)
         n = len(self.ups) + 1
         for i, up in enumerate(self.ups):
@@ -95,12 +140,14 @@ class Model(nn.Module):
         super().__init__()
         self.p = p
         noise = p["noise_channels"] if p["architecture"] == "noise_aware" else 0
-        self.encoder = Encoder(p["channels"], p["enc_features"], p["latent"], noise)
+        dtype = CPLX if p.get("complex") else None
+        channels = p["channels"] // 2 if p.get("complex") else p["channels"]
+        self.encoder = Encoder(channels, p["enc_features"], p["latent"], noise, dtype)
 
         def dec(takes):
-            return Decoder(p["latent"] + noise, p["dec_features"], p["enc_features"], p["channels"],
+            return Decoder(p["latent"] + noise, p["dec_features"], p["enc_features"], channels,
                            p["skip_mode"], p["skip_weight"], takes, p["missing_skip_width"] == "half_input",
-                           p["identity"] and p["identity_init"] == "zero_decoder")
+                           p["identity"] and p["identity_init"] == "zero_decoder", dtype)
         if p["architecture"] == "separate":
             self.decoder_a_same = dec(True)
             self.decoder_a_cross = dec(False)
@@ -153,18 +200,43 @@ def sobel(x):
     return (g.pow(2).sum(1, keepdim=True) + 1e-6).sqrt()
 
 
+def joined(state):
+    """The C# pairs NAME_real / NAME_imag as one complex64 NAME."""
+    out = {}
+    for name, value in state.items():
+        if name.endswith("_real"):
+            out[name[:-5]] = torch.complex(value, state[name[:-5] + "_imag"])
+        elif not name.endswith("_imag"):
+            out[name] = value
+    return out
+
+
+def separated(state):
+    """Complex64 entries as the C# pairs NAME_real / NAME_imag."""
+    out = {}
+    for name, value in state.items():
+        if value.is_complex():
+            out[name + "_real"], out[name + "_imag"] = value.real.clone(), value.imag.clone()
+        else:
+            out[name] = value
+    return out
+
+
 def main():
     folder = sys.argv[1]
     p = json.load(open(f"{folder}/params.json"))
+    cplx = bool(p.get("complex"))
     torch.set_num_threads(1)
     torch.manual_seed(3)
     model = Model(p)
     try:
-        model.load_state_dict(torch.load(f"{folder}/state.pt"))
+        model.load_state_dict(joined(torch.load(f"{folder}/state.pt")))
     except FileNotFoundError:
-        torch.save(model.state_dict(), f"{folder}/torch_state.pt")
+        torch.save(separated(model.state_dict()), f"{folder}/torch_state.pt")
     inputs = torch.load(f"{folder}/inputs.pt")
     xa, xb = inputs["x_a"], inputs["x_b"]
+    if cplx:
+        xa, xb = to_complex(xa), to_complex(xb)
     sa = sb = torch.ones(xa.shape[0], 1, 1, 1)
     if p["cross_loss_scale"] == "median":
         # per slice: the (lower) median of the modulus over all pixels; mean, then 1, where it is below 1e-6
@@ -181,18 +253,28 @@ def main():
         sa, sb = scale(xa), scale(xb)
         xa, xb = xa / sa, xb / sb
     ea, eb, ar, br, afb, bfa = model(xa, xb)
-    pix = F.l1_loss if p["loss"] == "l1" else F.mse_loss
+    if cplx:
+        # L1 of complex tensors: the mean modulus of the difference; MSE its square.
+        pix = (lambda a, b: (a - b).abs().mean()) if p["loss"] == "l1" else (lambda a, b: (a - b).abs().pow(2).mean())
+        latent_pix = F.l1_loss if p["loss"] == "l1" else F.mse_loss
+        image = torch.abs
+    else:
+        pix = latent_pix = F.l1_loss if p["loss"] == "l1" else F.mse_loss
+        image = (lambda t: t)
     w = p["weights"]
-    content = pix(ea[0], eb[0])
+    content = latent_pix(ea[0], eb[0])
     recon = pix(ar, xa) + pix(br, xb)
     # the cross outputs and their targets at each slice's own scale
     cross = pix(sa * afb, sa * xa) + pix(sb * bfa, sb * xb)
-    edge = sum(F.l1_loss(sobel(o), sobel(t)) for o, t in ((ar, xa), (br, xb), (sa * afb, sa * xa), (sb * bfa, sb * xb)))
+    edge = sum(F.l1_loss(sobel(image(o)), sobel(image(t))) for o, t in ((ar, xa), (br, xb), (sa * afb, sa * xa), (sb * bfa, sb * xb)))
     total = w["content"] * content + w["recon"] * recon + w["cross"] * cross + w["edge"] * edge
     total.backward()
+    if cplx:
+        ar, br, afb, bfa = to_halves(ar), to_halves(br), to_halves(afb), to_halves(bfa)
 
     def norm(module_names):
-        sq = [prm.grad.pow(2).sum() for name, prm in model.named_parameters()
+        # |g|^2: a complex parameter's gradient is dL/dRe + i dL/dIm, so this is the norm over both real parts.
+        sq = [prm.grad.abs().pow(2).sum() for name, prm in model.named_parameters()
               if name.split(".")[0] in module_names and prm.grad is not None]
         return torch.stack(sq).sum().sqrt()
     a_names = ("decoder_a", "decoder_a_same", "decoder_a_cross")
