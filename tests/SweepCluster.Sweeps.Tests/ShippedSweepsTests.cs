@@ -61,15 +61,25 @@ public sealed class ShippedSweepsTests
         var cpu = cpuAll.Where(t => t.Reference is null).ToList();
         var gpu = gpuAll.Where(t => t.Reference is null).ToList();
 
-        Assert.Equal(["original", "no_skip", "no_skip_everywhere", "pure_n2n"], cpu.Select(t => t.ConfigName));
+        Assert.Equal(["original", "original_repo", "no_skip", "no_skip_everywhere", "pure_n2n"], cpu.Select(t => t.ConfigName));
         Assert.Equal(
-            [ExpectedVerdict.Fail, ExpectedVerdict.Fail, ExpectedVerdict.Pass, ExpectedVerdict.Partial],
+            [ExpectedVerdict.Fail, ExpectedVerdict.Fail, ExpectedVerdict.Fail, ExpectedVerdict.Pass, ExpectedVerdict.Partial],
             cpu.Select(t => t.Expect!.Verdict!.Value));
         Assert.Equal("fail (noise leak)", cpu[0].Expect!.Text);
-        Assert.Equal(12, gpu.Count);
-        Assert.Equal(4, gpu.Select(t => t.ConfigKey).Distinct().Count());
+        Assert.Equal(15, gpu.Count);
+        Assert.Equal(5, gpu.Select(t => t.ConfigKey).Distinct().Count());
 
-        var small = cpu[2].Config;
+        // The notes' original gets the target's skips; the public implementation's original the input's, with its semantics.
+        Assert.Equal("target", cpu[0].Config["trainer"]!["cross_skips"]!.GetValue<string>());
+        var repo = cpu[1].Config;
+        Assert.Equal("input", repo["trainer"]!["cross_skips"]!.GetValue<string>());
+        Assert.Equal("median", repo["trainer"]!["cross_loss_scale"]!.GetValue<string>());
+        Assert.Equal("adamw", repo["trainer"]!["optimizer"]!.GetValue<string>());
+        Assert.Equal("half_input", repo["model"]!["missing_skip_width"]!.GetValue<string>());
+        Assert.Equal("repo", cpu[1].Parameters["preset"]!.GetValue<string>());
+        Assert.Equal(cpu[0].Config["data"]!.ToJsonString(), repo["data"]!.ToJsonString());
+
+        var small = cpu[3].Config;
         var large = gpu.First(t => t.ConfigName == "no_skip_everywhere").Config;
         Assert.Equal(64, small["model"]!["decoder_b"]!["latent_channels"]!.GetValue<long>());
         Assert.Equal(32, cpu[0].Config["model"]!["encoder"]!["latent_channels"]!.GetValue<long>());

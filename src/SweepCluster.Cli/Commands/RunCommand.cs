@@ -18,7 +18,7 @@ internal static class RunCommand
         var profile = new Option<string?>("--profile") { Description = "Profile to run (default: the sweep's; gpu where a GPU exists)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the expanded trials and their count; change nothing" };
         var state = new Option<string>("--state") { Description = "State directory (store, attempts, reports)", DefaultValueFactory = _ => ".sweepcluster" };
-        var slots = new Option<int?>("--cpu-slots") { Description = "CPU slots (default: one per 4 cores, at least 1)" };
+        var slots = new Option<int?>("--cpu-slots") { Description = "CPU slots (default: one per core up to 4 cores, then 4, and one per 4 cores past 16)" };
         var threads = new Option<int?>("--threads") { Description = "Threads per CPU slot (default: cores / slots)" };
         var command = new Command("run", "Run a sweep on this machine: coordinator, local silo and SQLite store in one process.")
         {
