@@ -87,6 +87,14 @@ public static class TestMatrixBuilder
                     $"The supervised cross reference does not beat the noisy input (gain {ceiling:0.00} dB), so F has no scale: verdicts use the fallback rule on the absolute PSNR gain.");
         }
 
+        if (reference is not null && LastQuarterChange(reference.PsnrCurves) is { } change)
+        {
+            var moved = change.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+            basis += Math.Abs(change) < ConvergedWithinDb
+                ? $" Its PSNR changed by {moved} dB over the last quarter of its training: converged (within {ConvergedWithinDb.ToString(CultureInfo.InvariantCulture)} dB)."
+                : $" Its PSNR changed by {moved} dB over the last quarter of its training: not converged, so the ceiling is low and F overstates every configuration; a fail still stands, a pass needs a longer run.";
+        }
+
         var judged = rows.OrderBy(r => r.OrderIndex).Select(r => Judge(r, rule, relative ? ceiling : null)).ToList();
         var succeeded = ordered.Where(t => t.Snapshot.State == TrialState.Succeeded).ToList();
         var allScalars = succeeded.Select(t => (Trial: t, Scalars: ReadScalars(t, null))).ToList();
@@ -102,6 +110,27 @@ public static class TestMatrixBuilder
 
         return new TestMatrix(sweep.Sweep.Id, sweep.Sweep.Name, sweep.Sweep.Question, sweep.Sweep.ObjectiveMetric, rule, parameterKeys,
             judged, warnings, basis, relative, referenceRows);
+    }
+
+    /// <summary>A reference whose PSNR moves less than this over the last quarter of its training counts as converged.</summary>
+    public const double ConvergedWithinDb = 0.1;
+
+    /// <summary>
+    /// The mean over seeds of a PSNR curve's last value minus its value at three quarters of the last step (the last
+    /// evaluation at or before it); null without a curve of at least two points.
+    /// </summary>
+    public static double? LastQuarterChange(IReadOnlyList<CurveSeries> curves)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        var changes = new List<double>();
+        foreach (var curve in curves.Where(c => c.Points.Count >= 2))
+        {
+            var last = curve.Points[^1];
+            var threeQuarters = curve.Points.LastOrDefault(p => p.X <= 0.75 * last.X && p.X < last.X) ?? curve.Points[0];
+            changes.Add(last.Y - threeQuarters.Y);
+        }
+
+        return changes.Count == 0 ? null : changes.Average();
     }
 
     /// <summary>Sets F, the verdict, the agreement and the note of a configuration row.</summary>
