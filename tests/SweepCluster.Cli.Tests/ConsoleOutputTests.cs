@@ -13,7 +13,7 @@ public sealed class ConsoleOutputTests : IDisposable
 {
     private const string Escape = "\u001b";
     private static readonly string SeedMatrix = Path.Combine(CliPaths.Sweeps, "seed-test-matrix.yaml");
-    private static readonly string[] SeedConfigurations = ["original", "no_skip", "no_skip_everywhere", "pure_n2n"];
+    private static readonly string[] SeedConfigurations = ["original", "original_repo", "no_skip", "no_skip_everywhere", "pure_n2n"];
     private readonly TempDirectory _temp = new();
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class ConsoleOutputTests : IDisposable
         {
             // grep finds the trial: one line with its id, its whole name, its parameters and what was expected.
             var line = Assert.Single(result.Output.Split('\n'), l => Regex.IsMatch(l, $@"\s{configuration}\s"));
-            Assert.Matches(@"^\s*\d+\s+[0-9a-f]{16}\s+\S+\s+\d+\s+trainer\.same_domain_use_skip=\w+, .*model\.decoder_b\.features=\[[\d,]+\]\s+\S", line);
+            Assert.Matches(@"^\s*\d+\s+[0-9a-f]{16}\s+\S+\s+\d+\s+(preset=""repo"", )?trainer\.same_domain_use_skip=\w+, .*model\.decoder_b\.features=\[[\d,]+\]\s+\S", line);
         }
 
         Assert.Contains(rows, r => r.EndsWith("pass? test this!", StringComparison.Ordinal));

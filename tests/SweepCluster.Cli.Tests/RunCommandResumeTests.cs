@@ -13,7 +13,9 @@ namespace SweepCluster.Cli.Tests;
 public sealed class RunCommandResumeTests : IDisposable
 {
     private const int Epochs = 10;
-    private const int StepsPerEpoch = 50;
+    // 1000 steps: at about 30 ms a step, the window between the second trial's first checkpoint and its end stays
+    // wide (about 30 s) even when parallel test processes slow the watcher down.
+    private const int StepsPerEpoch = 100;
     private static readonly TimeSpan UntilInterrupt = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan UntilRerunEnds = TimeSpan.FromSeconds(180);
     private readonly TempDirectory _temp = new();

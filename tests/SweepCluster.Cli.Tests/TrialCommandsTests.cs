@@ -19,7 +19,7 @@ public sealed class TrialCommandsTests : IDisposable
         var result = await CliProcess.RunAsync(_temp.Path, Timeout, "train", "--config", config, "--steps", "6", "--out", output);
 
         Assert.True(result.ExitCode == 0, result.Transcript);
-        Assert.Contains($"training original (C2c, Shared, cross UseSourceSkip); output in {output}", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"training original (C2c, Shared, cross skips Target); output in {output}", result.Output, StringComparison.Ordinal);
         var lines = result.Output.Split('\n');
         var header = Array.FindIndex(lines, l => Regex.IsMatch(l, @"^\s*epoch\s+content\s+recon\s+cross\s"));
         Assert.True(header >= 0, result.Transcript);
