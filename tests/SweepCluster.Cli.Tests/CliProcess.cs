@@ -18,9 +18,20 @@ internal sealed class CliProcess : IDisposable
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly IReadOnlyList<string> _arguments;
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status), which children inherit.</summary>
+    private static bool SigIntIgnored { get; } = File.ReadLines("/proc/self/status")
+        .Where(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+        .Select(l => (Convert.ToUInt64(l["SigIgn:".Length..].Trim(), 16) & 0x2) != 0)
+        .FirstOrDefault();
+
     private CliProcess(string workingDirectory, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // A test run started in the background of a non-interactive shell inherits SIGINT ignored, and the .NET runtime
+        // keeps an ignored SIGINT ignored: Ctrl-C tests would then test nothing. Such a child is started through
+        // python3 (which the project installs), which restores the default disposition before it executes the CLI.
+        var info = new ProcessStartInfo(SigIntIgnored ? "python3" : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -28,7 +39,15 @@ internal sealed class CliProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (SigIntIgnored)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(CliPaths.CliDll);
+        _arguments = arguments;
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -124,7 +143,7 @@ internal sealed class CliProcess : IDisposable
         catch (OperationCanceledException)
         {
             Kill();
-            Assert.Fail($"`sweepcluster {string.Join(' ', _process.StartInfo.ArgumentList.Skip(1))}` still running after {timeout.TotalSeconds:F0} s\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}");
+            Assert.Fail($"`sweepcluster {string.Join(' ', _arguments)}` still running after {timeout.TotalSeconds:F0} s\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}");
         }
 
         return new CliResult(_process.ExitCode, Output, Error);

@@ -13,9 +13,7 @@ namespace SweepCluster.Cli.Tests;
 public sealed class RunCommandResumeTests : IDisposable
 {
     private const int Epochs = 10;
-    // 1000 steps: at about 30 ms a step, the window between the second trial's first checkpoint and its end stays
-    // wide (about 30 s) even when parallel test processes slow the watcher down.
-    private const int StepsPerEpoch = 100;
+    private const int StepsPerEpoch = 50;
     private static readonly TimeSpan UntilInterrupt = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan UntilRerunEnds = TimeSpan.FromSeconds(180);
     private readonly TempDirectory _temp = new();
