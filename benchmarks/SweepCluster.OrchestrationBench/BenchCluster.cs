@@ -64,19 +64,26 @@ internal sealed class BenchCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Submits one sweep of <paramref name="trials"/> no-op trials, in chunks that fit the body limit.</summary>
-    public async Task SubmitAsync(string sweepId, int trials, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits <paramref name="trials"/> no-op trials in chunks that fit the body limit, each chunk a sweep of its own
+    /// (<c>prefix.0</c>, <c>prefix.1</c>, ...: a later submission of one sweep id would be its next revision, which
+    /// lists only that chunk). Returns the sweep ids.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SubmitAsync(string prefix, int trials, CancellationToken cancellationToken)
     {
         var user = _user ?? throw new InvalidOperationException("The cluster is not started.");
+        var sweepIds = new List<string>();
         for (var first = 0; first < trials; first += SubmitChunk)
         {
             var count = Math.Min(SubmitChunk, trials - first);
+            var sweepId = $"{prefix}.{first / SubmitChunk}";
+            sweepIds.Add(sweepId);
             var body = new
             {
                 sweep = new { id = sweepId, name = sweepId, question = "orchestration overhead", objectiveMetric = "objective", objectiveGoal = "maximize", sweepText = "no-op" },
                 trials = Enumerable.Range(first, count).Select(i => new
                 {
-                    id = $"{sweepId}-{i:D6}",
+                    id = $"{prefix}-{i:D6}",
                     configName = "noop",
                     configKey = "noop",
                     seed = i,
@@ -92,6 +99,8 @@ internal sealed class BenchCluster : IAsyncDisposable
                 throw new InvalidOperationException($"Submitting trials {first}..{first + count - 1} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
             }
         }
+
+        return sweepIds;
     }
 
     /// <summary>Starts <paramref name="silos"/> silos of <paramref name="slotsPerSilo"/> CPU slots each and waits until all registered.</summary>

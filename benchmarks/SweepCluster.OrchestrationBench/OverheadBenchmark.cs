@@ -86,16 +86,19 @@ internal static class OverheadBenchmark
         var recorder = cluster.Recorder;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        const string sweepId = "overhead";
         var clock = Stopwatch.StartNew();
         var done = recorder.WaitForCompletionsAsync(settings.Trials, timeout.Token);
-        await cluster.SubmitAsync(sweepId, settings.Trials, timeout.Token);
+        var sweepIds = await cluster.SubmitAsync("overhead", settings.Trials, timeout.Token);
         await done;
         var wall = clock.Elapsed;
         var errors = recorder.Errors;
         await cluster.StopSilosAsync();
-        var trials = await store.ListTrialsAsync(sweepId, cancellationToken);
-        var succeeded = trials.Count(t => t.Snapshot.State == TrialState.Succeeded);
+        var succeeded = 0;
+        foreach (var sweepId in sweepIds)
+        {
+            succeeded += (await store.ListTrialsAsync(sweepId, cancellationToken)).Count(t => t.Snapshot.State == TrialState.Succeeded);
+        }
+
         if (succeeded != settings.Trials)
         {
             recorder.AddError($"the store holds {succeeded} succeeded trials, not {settings.Trials}");

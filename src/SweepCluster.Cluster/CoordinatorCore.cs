@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Cluster.Placement;
+using SweepCluster.Cluster.Revisions;
 using SweepCluster.Cluster.Store;
 
 namespace SweepCluster.Cluster;
@@ -48,8 +49,10 @@ public sealed class CoordinatorCore
     }
 
     /// <summary>
-    /// Stores a sweep and its trials as pending. Idempotent: submitting the same sweep again keeps
-    /// every trial that already exists (finished or not) and adds only the new ones.
+    /// Stores a sweep and its trials as pending, or, when a sweep of the same id is stored, applies the revision rule
+    /// (<see cref="SweepRevisions"/>): the same definition again changes nothing; a different one becomes the next
+    /// revision, which keeps the trials both list (and their results), adds the new ones and removes (cancelling if
+    /// unfinished) those no longer listed.
     /// </summary>
     public async Task<Outcome<SubmitResult>> SubmitSweepAsync(NewSweep sweep, IReadOnlyList<NewTrial> trials, CancellationToken cancellationToken)
     {
@@ -60,7 +63,9 @@ public sealed class CoordinatorCore
             return invalid;
         }
 
-        return Outcome<SubmitResult>.Accepted(await _store.SubmitSweepAsync(sweep, trials, InitialPendingReason, cancellationToken));
+        var now = _time.GetUtcNow();
+        return Outcome<SubmitResult>.Accepted(await _store.SubmitSweepAsync(sweep.Id,
+            (stored, storedTrials) => SweepRevisions.Plan(stored, storedTrials, sweep, trials, now, InitialPendingReason), cancellationToken));
     }
 
     /// <summary>Registers a silo, or updates its labels and slots when it registers again (after a restart).</summary>
@@ -298,7 +303,10 @@ public sealed class CoordinatorCore
 
     public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken cancellationToken) => _store.GetSweepAsync(sweepId, cancellationToken);
 
-    /// <summary>The trials of a sweep in sweep order, each with its state, current attempt, pending reason and summary.</summary>
+    /// <summary>
+    /// The trials of a sweep in sweep order, each with its state, current attempt, pending reason and summary; those
+    /// its current revision no longer lists are included, marked (<see cref="TrialSnapshot.RemovedInRevision"/>).
+    /// </summary>
     public Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string sweepId, CancellationToken cancellationToken) => _store.ListTrialsAsync(sweepId, cancellationToken);
 
     public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken cancellationToken) => _store.GetTrialAsync(trialId, cancellationToken);

@@ -1,4 +1,5 @@
 using SweepCluster.Cluster.Lifecycle;
+using SweepCluster.Cluster.Reports;
 using SweepCluster.Cluster.Store;
 
 namespace SweepCluster.Cluster.Tests;
@@ -177,10 +178,60 @@ public sealed class CoordinatorCoreTests : IAsyncLifetime
 
         var again = await _coordinator.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2", order: 1)], None);
 
-        Assert.Equal(new SubmitResult(false, 1, 1), again.Value);
+        Assert.Equal((2, (int?)1, 1, 0, 1), (again.Value.Revision, again.Value.PreviousRevision, again.Value.TrialsAdded, again.Value.TrialsRemoved, again.Value.TrialsKept));
         var claim = Assert.Single((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value);
         Assert.Equal("t2", claim.TrialId);
         Assert.Equal("""{"psnr":30}""", (await _coordinator.GetTrialAsync("t1", None))!.Snapshot.SummaryJson);
+    }
+
+    [Fact]
+    public async Task A_revision_cancels_a_removed_running_trial_which_is_never_claimed_or_reported_and_listing_it_again_brings_it_back()
+    {
+        NewTrial[] first = [TestData.Trial("t1", order: 0), TestData.Trial("t2", order: 1), TestData.Trial("t3", order: 2)];
+        await SubmitAsync(first);
+        await RegisterAsync(TestData.CpuSilo("silo-a", slots: 1));
+        await RunToSuccessAsync("t1", 1);
+        Assert.Equal("t2", Assert.Single((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value).TrialId);
+        await _coordinator.HeartbeatAsync("silo-a", [new HeldAttempt("t2", 1, null)], None);
+        var checkpoint = await _coordinator.PutArtifactAsync("silo-a", new ArtifactUpload("t2", 1, ArtifactKinds.Checkpoint, "epoch-1.ckpt", new byte[] { 1, 2 }), None);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        var second = await _coordinator.SubmitSweepAsync(TestData.Sweep(), [first[0], first[2], TestData.Trial("t4", order: 3)], None);
+
+        Assert.Equal("revision 2 (was 1): 1 trial added, 1 removed (1 cancelled), 2 kept", second.Value.Describe());
+        var removed = (await _coordinator.GetTrialAsync("t2", None))!.Snapshot;
+        Assert.Equal((TrialState.Cancelled, AttemptState.Cancelled, (int?)2), (removed.State, removed.Attempt!.State, removed.RemovedInRevision));
+        Assert.Contains(await _coordinator.ListEventsAsync(new EventQuery(TrialId: "t2"), None),
+            e => e.Kind == "trial.removed" && e.Message.Contains("removed from the sweep in revision 2", StringComparison.Ordinal));
+        Assert.Equal(HeldAttemptVerdict.Cancel, Assert.Single((await _coordinator.HeartbeatAsync("silo-a", [new HeldAttempt("t2", 1, null)], None)).Value).Verdict);
+        Assert.Equal(RefusalKind.StaleAttempt, (await _coordinator.CompleteAsync("silo-a", "t2", 1, "{}", None)).Refusal?.Kind);
+
+        // The silo works through the sweep: the removed trial is never offered.
+        var claimed = new List<string>();
+        while ((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value is [var next])
+        {
+            claimed.Add(next.TrialId);
+            Assert.True((await _coordinator.CompleteAsync("silo-a", next.TrialId, next.Attempt, """{"psnr":30}""", None)).IsAccepted);
+        }
+
+        Assert.Equal(["t3", "t4"], claimed);
+        var sweep = (await _coordinator.GetSweepAsync("sweep-1", None))!;
+        Assert.Equal((2, 3), (sweep.Revision, sweep.TrialCounts.Values.Sum()));
+        Assert.False(sweep.TrialCounts.ContainsKey(TrialState.Cancelled));
+        var matrix = (await TestMatrixLoader.LoadAsync(_store, "sweep-1", includePanels: false, rule: null, None))!.Matrix;
+        Assert.Equal(["config-t1", "config-t3", "config-t4"], matrix.Rows.Select(r => r.ConfigName));
+
+        // Listed again: pending, resuming from its checkpoint as attempt 2; t1's result is reused, not run again.
+        var third = await _coordinator.SubmitSweepAsync(TestData.Sweep(), [.. first, TestData.Trial("t4", order: 3)], None);
+
+        Assert.Equal((3, 1, 0, 3), (third.Value.Revision, third.Value.TrialsAdded, third.Value.TrialsRemoved, third.Value.TrialsKept));
+        var back = Assert.Single((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value);
+        Assert.Equal(("t2", 2, checkpoint.Value.Id), (back.TrialId, back.Attempt, back.ResumeCheckpointArtifactId));
+        Assert.True((await _coordinator.CompleteAsync("silo-a", "t2", 2, """{"psnr":30}""", None)).IsAccepted);
+        Assert.Empty((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value);
+        Assert.Single(await _coordinator.ListAttemptsAsync("t1", None));
+        matrix = (await TestMatrixLoader.LoadAsync(_store, "sweep-1", includePanels: false, rule: null, None))!.Matrix;
+        Assert.Equal(["config-t1", "config-t2", "config-t3", "config-t4"], matrix.Rows.Select(r => r.ConfigName));
     }
 
     [Fact]
@@ -283,6 +334,12 @@ public sealed class CoordinatorCoreTests : IAsyncLifetime
 
         Assert.Equal(RefusalKind.Invalid, outcome.Refusal?.Kind);
         Assert.Equal(TrialState.Leased, (await _coordinator.GetTrialAsync("t1", None))!.Snapshot.State);
+    }
+
+    private async Task RunToSuccessAsync(string trialId, int attempt)
+    {
+        Assert.Equal(trialId, Assert.Single((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value).TrialId);
+        Assert.True((await _coordinator.CompleteAsync("silo-a", trialId, attempt, """{"psnr":30}""", None)).IsAccepted);
     }
 
     private async Task SubmitAsync(params NewTrial[] trials)

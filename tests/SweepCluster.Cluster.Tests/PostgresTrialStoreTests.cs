@@ -29,7 +29,7 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
     {
         var scripts = SchemaMigrator.LoadScripts("Postgres");
 
-        Assert.Equal([1], scripts.Select(s => s.Version));
+        Assert.Equal([1, 2], scripts.Select(s => s.Version));
         Assert.Equal("initial", scripts[0].Name);
         Assert.Contains("content BYTEA NOT NULL", scripts[0].Sql, StringComparison.Ordinal);
         Assert.Contains("value DOUBLE PRECISION NULL", scripts[0].Sql, StringComparison.Ordinal);
@@ -43,7 +43,8 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT table_name || '.' || column_name || ':' || data_type FROM information_schema.columns
-            WHERE (table_name, column_name) IN (('artifacts', 'content'), ('metric_points', 'value'), ('attempts', 'lease_expires_at'), ('events', 'id'))
+            WHERE (table_name, column_name) IN (('artifacts', 'content'), ('metric_points', 'value'), ('attempts', 'lease_expires_at'), ('events', 'id'),
+                ('trials', 'cancelled_by_removal'))
             ORDER BY 1
             """, connection);
         var columns = new List<string>();
@@ -55,7 +56,8 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
             }
         }
 
-        Assert.Equal(["artifacts.content:bytea", "attempts.lease_expires_at:bigint", "events.id:bigint", "metric_points.value:double precision"], columns);
+        Assert.Equal(["artifacts.content:bytea", "attempts.lease_expires_at:bigint", "events.id:bigint", "metric_points.value:double precision",
+            "trials.cancelled_by_removal:boolean"], columns);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
                 await store.DisposeAsync();
             }
 
-            Assert.Equal([1], migrations.Select(m => m.Version));
+            Assert.Equal(SchemaMigrator.LoadScripts("Postgres").Select(s => s.Version), migrations.Select(m => m.Version));
         }
         finally
         {
@@ -160,7 +162,8 @@ public sealed class PostgresTrialStoreTests(PostgresServerFixture fixture) : Tri
             return new ClaimPlan([.. pending.Select(t => TrialLifecycle.Lease(t, "silo-a", ["cpu0"], Clock.GetUtcNow(), Ttl).Value)], new Dictionary<string, string>());
         }, None));
         Assert.True(deciding.Wait(TimeSpan.FromSeconds(30)));
-        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t3", order: 2)], "queued", None);
+        // Another sweep: a submission of the first one waits for the claim's row locks (it decides on those trials too).
+        await Store.SubmitSweepAsync(TestData.Sweep("sweep-2"), [TestData.Trial("t3", order: 2)], "queued", None);
 
         IReadOnlyList<string>? secondOffered = null;
         var second = await other.ClaimAsync(1, pending =>

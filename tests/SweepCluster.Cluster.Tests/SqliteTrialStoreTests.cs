@@ -51,14 +51,15 @@ public sealed class SqliteTrialStoreTests : TrialStoreContractTests
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await connection.OpenAsync();
-        MigrationScript[] scripts = [new(2, "good", "CREATE TABLE extra (id INTEGER)"), new(3, "bad", "CREATE TABLE broken (")];
+        var shipped = SchemaMigrator.LoadScripts("Sqlite").Select(s => s.Version).ToList();
+        MigrationScript[] scripts = [new(shipped[^1] + 1, "good", "CREATE TABLE extra (id INTEGER)"), new(shipped[^1] + 2, "bad", "CREATE TABLE broken (")];
 
         await using (var transaction = connection.BeginTransaction())
         {
             await Assert.ThrowsAsync<SqliteException>(() => SchemaMigrator.ApplyAsync(connection, transaction, scripts, TestData.T0, CancellationToken.None));
         }
 
-        Assert.Equal([1], (await Store.GetAppliedMigrationsAsync(CancellationToken.None)).Select(m => m.Version));
+        Assert.Equal(shipped, (await Store.GetAppliedMigrationsAsync(CancellationToken.None)).Select(m => m.Version));
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'extra'";
         Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);

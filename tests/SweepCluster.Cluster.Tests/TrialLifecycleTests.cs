@@ -236,6 +236,53 @@ public sealed class TrialLifecycleTests
         Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Cancel(InState(state), _clock.GetUtcNow()).Refusal?.Kind);
     }
 
+    [Theory]
+    [InlineData(TrialState.Pending)]
+    [InlineData(TrialState.Leased)]
+    [InlineData(TrialState.Running)]
+    public void Remove_cancels_an_unfinished_trial_and_its_live_attempt_and_it_can_never_be_leased(TrialState state)
+    {
+        var removed = Apply(TrialLifecycle.Remove(InState(state), 2, _clock.GetUtcNow()));
+
+        Assert.Equal((TrialState.Cancelled, (int?)2, true), (removed.State, removed.RemovedInRevision, removed.CancelledByRemoval));
+        if (state != TrialState.Pending)
+        {
+            Assert.Equal(AttemptState.Cancelled, removed.Attempt!.State);
+            Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.CheckHolder(removed, 1, "silo-a")?.Kind);
+        }
+
+        // Even made pending behind the lifecycle's back, a removed trial is not leased.
+        var forced = removed with { State = TrialState.Pending };
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(forced, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Final))]
+    public void Remove_keeps_a_final_trial_as_it_is_and_Restore_brings_it_back_unchanged(TrialState state)
+    {
+        var trial = InState(state);
+
+        var removed = Apply(TrialLifecycle.Remove(trial, 2, _clock.GetUtcNow()));
+        var restored = Apply(TrialLifecycle.Restore(removed, 3, "queued"));
+
+        Assert.Equal((state, (int?)2, false), (removed.State, removed.RemovedInRevision, removed.CancelledByRemoval));
+        Assert.Equal(trial, restored);
+    }
+
+    [Fact]
+    public void Restore_makes_a_trial_its_removal_cancelled_pending_again_with_its_checkpoint()
+    {
+        var removed = Apply(TrialLifecycle.Remove(InState(TrialState.Running, checkpoint: "ckpt-1"), 2, _clock.GetUtcNow()));
+
+        var restored = Apply(TrialLifecycle.Restore(removed, 3, "queued"));
+
+        Assert.Equal((TrialState.Pending, "queued", (int?)null, false, 1, "ckpt-1"),
+            (restored.State, restored.PendingReason, restored.RemovedInRevision, restored.CancelledByRemoval, restored.CurrentAttempt, restored.LastCheckpointArtifactId));
+        Assert.Equal(2, Apply(TrialLifecycle.Lease(restored, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl)).CurrentAttempt);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Restore(restored, 4, "queued").Refusal?.Kind);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Remove(removed, 3, _clock.GetUtcNow()).Refusal?.Kind);
+    }
+
     private static TrialSnapshot Apply(Outcome<TrialChange> outcome)
     {
         Assert.True(outcome.IsAccepted, outcome.ToString());

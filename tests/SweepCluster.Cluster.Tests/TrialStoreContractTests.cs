@@ -49,28 +49,133 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
 
         var initial = Assert.Single(first, m => m.Version == 1);
         Assert.Equal("initial", initial.Name);
+        Assert.Equal("sweep_revisions", Assert.Single(first, m => m.Version == 2).Name);
         Assert.Equal(TestData.T0, initial.AppliedAt);
         Assert.Equal(first.Select(m => (m.Version, m.AppliedAt)), second.Select(m => (m.Version, m.AppliedAt)));
         Assert.Equal(first.Select(m => m.Version).Order(), first.Select(m => m.Version));
     }
 
     [Fact]
-    public async Task Submitting_a_sweep_again_adds_new_trials_and_keeps_existing_ones()
+    public async Task Submitting_the_same_definition_again_changes_nothing()
     {
-        var first = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2")], "queued", None);
+        var first = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2", order: 1)], "queued", None);
         await LeaseAsync("t1", "silo-a");
+        Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var second = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2"), TestData.Trial("t3", order: 2)], "queued again", None);
+        var again = await Store.SubmitSweepAsync(TestData.Sweep() with { CreatedAt = Clock.GetUtcNow() },
+            [TestData.Trial("t1"), TestData.Trial("t2", order: 1)], "queued again", Clock.GetUtcNow(), None);
 
-        Assert.Equal(new SubmitResult(true, 2, 0), first);
-        Assert.Equal(new SubmitResult(false, 1, 2), second);
+        Assert.Equal((true, 1, 2), (first.SweepAdded, first.Revision, first.TrialsAdded));
+        Assert.Equal((false, 1, (int?)null, 0, 0, 2), (again.SweepAdded, again.Revision, again.PreviousRevision, again.TrialsAdded, again.TrialsRemoved, again.TrialsKept));
         var trials = await Store.ListTrialsAsync("sweep-1", None);
-        Assert.Equal(["t1", "t2", "t3"], trials.Select(t => t.Snapshot.Id));
+        Assert.Equal(["t1", "t2"], trials.Select(t => t.Snapshot.Id));
         Assert.Equal(TrialState.Leased, trials[0].Snapshot.State);
         Assert.Equal("queued", trials[1].Snapshot.PendingReason);
-        Assert.Equal("queued again", trials[2].Snapshot.PendingReason);
-        var sweep = await Store.GetSweepAsync("sweep-1", None);
-        Assert.Equal(1, sweep!.TrialCounts[TrialState.Leased]);
+        Assert.All(trials, t => Assert.Null(t.Snapshot.RemovedInRevision));
+        var sweep = (await Store.GetSweepAsync("sweep-1", None))!;
+        Assert.Equal(1, sweep.Revision);
+        Assert.Equal(TestData.T0, sweep.Sweep.CreatedAt);
+        Assert.Equal(["sweep.submitted", "sweep.submitted"], (await Store.ListEventsAsync(new EventQuery(SweepId: "sweep-1"), None)).Where(e => e.TrialId is null).Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task A_different_definition_becomes_the_next_revision_that_keeps_adds_and_removes_trials()
+    {
+        await Store.SubmitSweepAsync(TestData.Sweep(), [.. new[] { "done", "running", "waiting", "kept", "old-done" }.Select((id, i) => TestData.Trial(id, order: i))], "queued", None);
+        await LeaseAsync("done", "silo-a");
+        await Store.UpdateTrialAsync("done", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), """{"psnr":30}"""), None);
+        await LeaseAsync("old-done", "silo-a");
+        await Store.UpdateTrialAsync("old-done", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), """{"psnr":20}"""), None);
+        await LeaseAsync("running", "silo-a");
+        await Store.UpdateTrialAsync("running", t => TrialLifecycle.Heartbeat(t, 1, "silo-a", Clock.GetUtcNow(), Ttl, null), None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var edited = TestData.Sweep() with { Question = "Does the new question hold?", SweepText = "name: skip-ablation\n# edited\n" };
+
+        var revised = await Store.SubmitSweepAsync(edited,
+            [TestData.Trial("done", order: 0) with { Expect = "still no leakage" }, TestData.Trial("kept", order: 1), TestData.Trial("new", order: 2)],
+            "queued again", Clock.GetUtcNow(), None);
+
+        Assert.Equal((false, 2, (int?)1), (revised.SweepAdded, revised.Revision, revised.PreviousRevision));
+        Assert.Equal((1, 3, 2, 2), (revised.TrialsAdded, revised.TrialsRemoved, revised.TrialsCancelled, revised.TrialsKept));
+        Assert.Equal(["question", "sweep text", "expectation of 1 trial", "order of 1 trial"], revised.Changes);
+        var sweep = (await Store.GetSweepAsync("sweep-1", None))!;
+        Assert.Equal(2, sweep.Revision);
+        Assert.Equal(edited.Question, sweep.Sweep.Question);
+        Assert.Equal(edited.SweepText, sweep.Sweep.SweepText);
+        Assert.Equal(new Dictionary<TrialState, int> { [TrialState.Succeeded] = 1, [TrialState.Pending] = 2 }, sweep.TrialCounts);
+
+        var trials = (await Store.ListTrialsAsync("sweep-1", None)).ToDictionary(t => t.Snapshot.Id);
+        Assert.Equal(6, trials.Count);
+        Assert.Equal((TrialState.Succeeded, """{"psnr":30}""", "still no leakage", (int?)null),
+            (trials["done"].Snapshot.State, trials["done"].Snapshot.SummaryJson, trials["done"].Definition.Expect, trials["done"].Snapshot.RemovedInRevision));
+        Assert.Equal((TrialState.Pending, "queued", 1), (trials["kept"].Snapshot.State, trials["kept"].Snapshot.PendingReason, trials["kept"].Definition.OrderIndex));
+        Assert.Equal((TrialState.Pending, "queued again", (int?)null), (trials["new"].Snapshot.State, trials["new"].Snapshot.PendingReason, trials["new"].Snapshot.RemovedInRevision));
+        foreach (var removed in new[] { "running", "waiting" })
+        {
+            Assert.Equal((TrialState.Cancelled, (int?)2, true), (trials[removed].Snapshot.State, trials[removed].Snapshot.RemovedInRevision, trials[removed].Snapshot.CancelledByRemoval));
+        }
+
+        Assert.Equal((AttemptState.Cancelled, Clock.GetUtcNow()), (trials["running"].Snapshot.Attempt!.State, trials["running"].Snapshot.Attempt!.EndedAt!.Value));
+        Assert.Equal((TrialState.Succeeded, """{"psnr":20}""", (int?)2, false),
+            (trials["old-done"].Snapshot.State, trials["old-done"].Snapshot.SummaryJson, trials["old-done"].Snapshot.RemovedInRevision, trials["old-done"].Snapshot.CancelledByRemoval));
+
+        IReadOnlyList<string>? offered = null;
+        await Store.ClaimAsync(10, pending =>
+        {
+            offered = [.. pending.Select(t => t.Id)];
+            return new ClaimPlan([], new Dictionary<string, string>());
+        }, None);
+        Assert.Equal(["kept", "new"], offered);
+
+        var events = await Store.ListEventsAsync(new EventQuery(SweepId: "sweep-1"), None);
+        Assert.Equal($"sweep skip-ablation: {revised.Describe()}", Assert.Single(events, e => e.Kind == "sweep.revised").Message);
+        Assert.Equal(["old-done", "running", "waiting"], events.Where(e => e.Kind == "trial.removed").Select(e => e.TrialId!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_removed_trial_listed_again_comes_back_with_its_result_or_pending_again()
+    {
+        NewTrial[] all = [TestData.Trial("finished", order: 0), TestData.Trial("interrupted", order: 1), TestData.Trial("stays", order: 2)];
+        await Store.SubmitSweepAsync(TestData.Sweep(), all, "queued", None);
+        await LeaseAsync("finished", "silo-a");
+        await Store.UpdateTrialAsync("finished", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), """{"psnr":30}"""), None);
+        await LeaseAsync("interrupted", "silo-a");
+        await Store.SubmitSweepAsync(TestData.Sweep(), [all[2]], "queued", Clock.GetUtcNow(), None);
+
+        var back = await Store.SubmitSweepAsync(TestData.Sweep(), all, "listed again", Clock.GetUtcNow(), None);
+
+        Assert.Equal((3, (int?)2, 2, 0, 1), (back.Revision, back.PreviousRevision, back.TrialsAdded, back.TrialsRemoved, back.TrialsKept));
+        var finished = (await Store.GetTrialAsync("finished", None))!.Snapshot;
+        Assert.Equal((TrialState.Succeeded, """{"psnr":30}""", (int?)null), (finished.State, finished.SummaryJson, finished.RemovedInRevision));
+        var interrupted = (await Store.GetTrialAsync("interrupted", None))!.Snapshot;
+        Assert.Equal((TrialState.Pending, "listed again", (int?)null, false, 1),
+            (interrupted.State, interrupted.PendingReason, interrupted.RemovedInRevision, interrupted.CancelledByRemoval, interrupted.CurrentAttempt));
+        await LeaseAsync("interrupted", "silo-b");
+        Assert.Equal([AttemptState.Cancelled, AttemptState.Leased], (await Store.ListAttemptsAsync("interrupted", None)).Select(a => a.State));
+        var sweep = (await Store.GetSweepAsync("sweep-1", None))!;
+        Assert.Equal((3, 1, 1, 1), (sweep.Revision, sweep.TrialCounts[TrialState.Succeeded], sweep.TrialCounts[TrialState.Leased], sweep.TrialCounts[TrialState.Pending]));
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_of_one_sweep_each_decide_on_what_the_one_before_wrote()
+    {
+        // Two definitions, submitted alternately from two store instances at once on a new sweep: exactly one creates
+        // it, every other either finds its own definition there already or makes the next revision; none is lost.
+        NewTrial[] a = [TestData.Trial("t1"), TestData.Trial("t2", order: 1)];
+        NewTrial[] b = [TestData.Trial("t1"), TestData.Trial("t3", order: 1)];
+        var stores = new[] { Store, await OpenAsync() };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            stores[i % 2].SubmitSweepAsync(TestData.Sweep(), i % 4 < 2 ? a : b, "queued", Clock.GetUtcNow(), None))));
+
+        Assert.Single(results, r => r.SweepAdded);
+        var revised = results.Where(r => r.PreviousRevision is not null).ToList();
+        Assert.Equal(Enumerable.Range(2, revised.Count), revised.Select(r => r.Revision).Order());
+        Assert.All(revised, r => Assert.Equal(r.Revision - 1, r.PreviousRevision));
+        var sweep = (await Store.GetSweepAsync("sweep-1", None))!;
+        Assert.Equal(1 + revised.Count, sweep.Revision);
+        var listed = (await Store.ListTrialsAsync("sweep-1", None)).Where(t => t.Snapshot.RemovedInRevision is null).Select(t => t.Snapshot.Id).ToList();
+        Assert.True(listed.SequenceEqual(["t1", "t2"]) || listed.SequenceEqual(["t1", "t3"]), string.Join(", ", listed));
         Assert.Equal(2, sweep.TrialCounts[TrialState.Pending]);
     }
 

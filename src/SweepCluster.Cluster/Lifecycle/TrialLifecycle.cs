@@ -13,7 +13,12 @@ namespace SweepCluster.Cluster.Lifecycle;
 /// <item>Fail: leased|running -> pending (attempt failed) while attempts remain, else failed.</item>
 /// <item>Expire: leased|running with the lease run out -> pending (attempt lost) while attempts remain, else failed.</item>
 /// <item>Cancel: pending|leased|running -> cancelled (a live attempt is cancelled too).</item>
+/// <item>Remove (a new revision of the sweep no longer lists the trial): pending|leased|running -> cancelled as Cancel
+/// does, marked cancelled by removal; a final trial keeps its state and result. Either way the trial is marked removed.</item>
+/// <item>Restore (a later revision lists it again): the mark is cleared; cancelled by removal -> pending while it has
+/// an attempt left (else it stays cancelled by removal until a revision allows more); any other keeps its state and result.</item>
 /// </list>
+/// <para>A removed trial is never leased.</para>
 /// <para>
 /// The attempt number is the fencing token: a report naming any other attempt, or naming the
 /// latest attempt after it ended (lost, failed, cancelled), is refused as
@@ -33,6 +38,11 @@ public static class TrialLifecycle
         if (trial.State != TrialState.Pending)
         {
             return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; only a pending trial can be leased.");
+        }
+
+        if (trial.RemovedInRevision is { } removed)
+        {
+            return Refusal.InvalidTransition($"Trial {trial.Id} was removed from its sweep in revision {removed}.");
         }
 
         if (trial.CurrentAttempt >= trial.MaxAttempts)
@@ -140,6 +150,72 @@ public static class TrialLifecycle
             : trial.Attempt;
         var next = trial with { State = TrialState.Cancelled, Attempt = attempt, PendingReason = null };
         return Accept(next, "trial.cancelled", $"trial {trial.Id} cancelled while {Name(trial.State)}");
+    }
+
+    /// <summary>
+    /// Takes a trial out of its sweep because revision <paramref name="revision"/> no longer lists it: an unfinished
+    /// trial is cancelled (and its live attempt, so its silo is told to stop); a finished one keeps its result.
+    /// </summary>
+    public static Outcome<TrialChange> Remove(TrialSnapshot trial, int revision, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.RemovedInRevision is { } removed)
+        {
+            return Refusal.InvalidTransition($"Trial {trial.Id} was already removed from its sweep in revision {removed}.");
+        }
+
+        var reason = $"removed from the sweep in revision {revision}";
+        if (trial.IsFinal)
+        {
+            return Accept(trial with { RemovedInRevision = revision }, "trial.removed",
+                $"trial {trial.Id} {reason}; it stays {Name(trial.State)} and keeps its result");
+        }
+
+        var attempt = trial.Attempt is { IsLive: true } live
+            ? live with { State = AttemptState.Cancelled, EndedAt = now }
+            : trial.Attempt;
+        var next = trial with
+        {
+            State = TrialState.Cancelled,
+            Attempt = attempt,
+            PendingReason = null,
+            RemovedInRevision = revision,
+            CancelledByRemoval = true,
+        };
+        return Accept(next, "trial.removed", $"trial {trial.Id} cancelled while {Name(trial.State)}: {reason}");
+    }
+
+    /// <summary>
+    /// Takes a trial back into its sweep because revision <paramref name="revision"/> lists it again. A trial its
+    /// removal cancelled is pending again with <paramref name="pendingReason"/> (its next attempt resumes from its last
+    /// checkpoint) if it has an attempt left; otherwise it stays cancelled, still marked cancelled by removal, until a
+    /// revision allows it more attempts (applying Restore to it then makes it pending). Any other trial keeps its state
+    /// and result.
+    /// </summary>
+    public static Outcome<TrialChange> Restore(TrialSnapshot trial, int revision, string pendingReason)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var waiting = trial is { State: TrialState.Cancelled, CancelledByRemoval: true };
+        var attemptLeft = trial.CurrentAttempt < trial.MaxAttempts;
+        if (trial.RemovedInRevision is null && !(waiting && attemptLeft))
+        {
+            return Refusal.InvalidTransition($"Trial {trial.Id} is listed by its sweep and has nothing to resume.");
+        }
+
+        var back = trial with { RemovedInRevision = null };
+        if (!waiting)
+        {
+            return Accept(back, "trial.restored", $"trial {trial.Id} listed again in revision {revision}; it stays {Name(trial.State)} and its result is reused");
+        }
+
+        if (!attemptLeft)
+        {
+            return Accept(back, "trial.restored",
+                $"trial {trial.Id} listed again in revision {revision}; it stays cancelled: its removal cancelled attempt {trial.CurrentAttempt} of {trial.MaxAttempts}, so it needs more attempts to run");
+        }
+
+        var next = back with { State = TrialState.Pending, PendingReason = pendingReason, CancelledByRemoval = false };
+        return Accept(next, "trial.restored", $"trial {trial.Id} listed in revision {revision}: pending again ({pendingReason})");
     }
 
     /// <summary>

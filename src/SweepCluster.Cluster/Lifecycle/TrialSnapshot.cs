@@ -25,4 +25,16 @@ public sealed record TrialSnapshot(
     string? LastCheckpointArtifactId)
 {
     public bool IsFinal => State is TrialState.Succeeded or TrialState.Failed or TrialState.Cancelled;
+
+    /// <summary>
+    /// The revision of its sweep that no longer lists the trial; null while the sweep's current revision lists it.
+    /// A removed trial stays stored (its attempts, metrics and result), but no longer counts as part of its sweep.
+    /// </summary>
+    public int? RemovedInRevision { get; init; }
+
+    /// <summary>
+    /// Whether a removal cancelled the trial (it had not finished) and nothing has run it since: listed by a later
+    /// revision, it is pending again while it has an attempt left.
+    /// </summary>
+    public bool CancelledByRemoval { get; init; }
 }

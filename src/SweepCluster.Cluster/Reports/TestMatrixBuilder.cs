@@ -9,7 +9,8 @@ namespace SweepCluster.Cluster.Reports;
 /// Builds the test matrix from what the store holds. Pure: records in, model out, no I/O.
 /// </summary>
 /// <remarks>
-/// Trials are grouped by <see cref="NewTrial.ConfigKey"/>; each group is one row, ordered by the
+/// Only the trials the sweep's current revision lists count: a trial a revision removed
+/// (<see cref="TrialSnapshot.RemovedInRevision"/>) is left out, finished or not. Trials are grouped by <see cref="NewTrial.ConfigKey"/>; each group is one row, ordered by the
 /// smallest sweep order index of its trials. Only succeeded trials feed the measured columns: each
 /// scalar of the trainer's summary (<c>scalars</c> in docs/trial-protocol.md) becomes a mean and a
 /// sample standard deviation (divisor n - 1) over the seeds that reported a finite value. The cross
@@ -42,7 +43,8 @@ public static class TestMatrixBuilder
         ArgumentNullException.ThrowIfNull(trials);
         rule ??= VerdictRule.Default;
         var warnings = new List<string>();
-        var ordered = trials.OrderBy(t => t.Definition.OrderIndex).ThenBy(t => t.Definition.Id, StringComparer.Ordinal).ToList();
+        // Trials the sweep's current revision no longer lists stay stored, but are not part of its question.
+        var ordered = trials.Where(t => t.Snapshot.RemovedInRevision is null).OrderBy(t => t.Definition.OrderIndex).ThenBy(t => t.Definition.Id, StringComparer.Ordinal).ToList();
         var parameterKeys = new List<string>();
         var rows = new List<TestMatrixRow>();
         var referenceRows = new List<TestMatrixRow>();

@@ -22,7 +22,8 @@ public static class TestMatrixLoader
         var trials = await store.ListTrialsAsync(sweepId, cancellationToken);
         var points = new Dictionary<string, IReadOnlyList<MetricPointRecord>>(StringComparer.Ordinal);
         var panels = new List<ReportPanel>();
-        foreach (var trial in trials)
+        // The matrix leaves out trials a revision removed (TestMatrixBuilder): their points and panels are not needed.
+        foreach (var trial in trials.Where(t => t.Snapshot.RemovedInRevision is null))
         {
             points[trial.Definition.Id] = await store.GetMetricPointsAsync(trial.Definition.Id, cancellationToken);
             if (!includePanels || trial.Snapshot.State != TrialState.Succeeded)

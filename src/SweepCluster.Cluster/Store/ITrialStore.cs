@@ -10,7 +10,7 @@ namespace SweepCluster.Cluster.Store;
 /// <para><b>Thread safety.</b> Every member may be called concurrently from any thread, and several
 /// store instances (several processes) may share one database.</para>
 /// <para><b>Atomicity.</b> Each write method is one transaction: it either commits completely or
-/// changes nothing. Methods that take a decision function (<see cref="ClaimAsync"/>,
+/// changes nothing. Methods that take a decision function (<see cref="SubmitSweepAsync"/>, <see cref="ClaimAsync"/>,
 /// <see cref="UpdateTrialAsync"/>, <see cref="CancelSweepAsync"/>, and the guards of
 /// <see cref="AppendMetricsAsync"/> and <see cref="PutArtifactAsync"/>) read the trial rows,
 /// call the function and write its result inside that transaction, with the rows locked against
@@ -20,9 +20,9 @@ namespace SweepCluster.Cluster.Store;
 /// The store does not know the lifecycle rules: it persists what the functions return.</para>
 /// <para><b>Durability.</b> A method that returned has committed its write durably; it survives a
 /// process kill.</para>
-/// <para><b>Idempotency.</b> Submitting a sweep again adds only the trials that are new and leaves
-/// existing trials untouched. A metric point is unique on (trial, attempt, step, name): a repeated
-/// point is ignored, never duplicated, and the first value stays. An artifact's id is derived from
+/// <para><b>Idempotency.</b> A submission writes what its plan decides; the plan of the same definition submitted
+/// again (<see cref="Revisions.SweepRevisions"/>) writes nothing but the sweep's event. A metric point is unique on
+/// (trial, attempt, step, name): a repeated point is ignored, never duplicated, and the first value stays. An artifact's id is derived from
 /// (trial, attempt, kind, name): uploading it again replaces its content under the same id.
 /// A <see cref="TrialChange"/> marked unchanged is acknowledged without a write or an event.</para>
 /// <para><b>Ownership.</b> The store owns its connections; dispose it once, after all calls have
@@ -30,9 +30,15 @@ namespace SweepCluster.Cluster.Store;
 /// </remarks>
 public interface ITrialStore : IAsyncDisposable
 {
-    /// <summary>Stores the sweep if it is new and every trial whose id is new, as pending with
-    /// <paramref name="pendingReason"/>; existing sweeps and trials are kept as they are.</summary>
-    Task<SubmitResult> SubmitSweepAsync(NewSweep sweep, IReadOnlyList<NewTrial> trials, string pendingReason, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads sweep <paramref name="sweepId"/> (null when it is not stored) and every trial stored for it, removed ones
+    /// included, passes them to <paramref name="plan"/> and writes what it returns (<see cref="SubmitPlan"/>): the sweep's
+    /// definition and revision, new trials as pending, replaced trial definitions, trial transitions and the sweep's
+    /// event. The sweep and its trials are locked against every other writer meanwhile, so two submissions of one sweep
+    /// never decide on the same state. A new trial whose id the store already holds for another sweep is left as it is.
+    /// Returns the plan's result.
+    /// </summary>
+    Task<SubmitResult> SubmitSweepAsync(string sweepId, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan, CancellationToken cancellationToken);
 
     /// <summary>Registers a silo or replaces its labels and slots, and marks it heard from now.</summary>
     Task UpsertSiloAsync(SiloInfo silo, CancellationToken cancellationToken);
@@ -100,7 +106,10 @@ public interface ITrialStore : IAsyncDisposable
 
     Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken cancellationToken);
 
-    /// <summary>The trials of a sweep in sweep order.</summary>
+    /// <summary>
+    /// The trials of a sweep in sweep order, those its current revision no longer lists included
+    /// (<see cref="TrialSnapshot.RemovedInRevision"/>).
+    /// </summary>
     Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string sweepId, CancellationToken cancellationToken);
 
     Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken cancellationToken);

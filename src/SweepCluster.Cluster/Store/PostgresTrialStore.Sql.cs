@@ -48,6 +48,15 @@ public sealed partial class PostgresTrialStore
         return ids;
     }
 
+    /// <summary>A trial's definition columns as parameters (<c>@id</c>, <c>@config_name</c>, ... <c>@order</c>).</summary>
+    private static (string Name, object? Value)[] DefinitionParameters(NewTrial trial) =>
+    [
+        ("@id", trial.Id), ("@config_name", trial.ConfigName), ("@config_key", trial.ConfigKey), ("@seed", trial.Seed),
+        ("@parameters", trial.ParametersJson), ("@expect", trial.Expect), ("@verdict", trial.ExpectedVerdict), ("@config", trial.ConfigJson),
+        ("@gpus", trial.Resources.Gpus), ("@memory", trial.Resources.GpuMemoryGiB), ("@labels", ToJson(trial.Resources.Labels)),
+        ("@max_attempts", trial.MaxAttempts), ("@priority", trial.Priority), ("@order", trial.OrderIndex),
+    ];
+
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);

@@ -89,45 +89,85 @@ public sealed partial class PostgresTrialStore : ITrialStore
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    public Task<SubmitResult> SubmitSweepAsync(NewSweep sweep, IReadOnlyList<NewTrial> trials, string pendingReason, CancellationToken cancellationToken)
+    public Task<SubmitResult> SubmitSweepAsync(string sweepId, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sweep);
-        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
-            var sweepAdded = await ExecuteAsync(connection, transaction, """
-                INSERT INTO sweeps (id, name, description, question, objective_metric, objective_goal, sweep_text, created_at, submitted_at)
-                VALUES (@id, @name, @description, @question, @metric, @goal, @text, @created, @now)
-                ON CONFLICT (id) DO NOTHING
-                """, cancellationToken,
-                ("@id", sweep.Id), ("@name", sweep.Name), ("@description", sweep.Description), ("@question", sweep.Question),
-                ("@metric", sweep.ObjectiveMetric), ("@goal", Lower(sweep.ObjectiveGoal)), ("@text", sweep.SweepText),
-                ("@created", sweep.CreatedAt.ToUnixTimeMilliseconds()), ("@now", now)) == 1;
-
-            var added = 0;
-            foreach (var trial in trials)
+            while (true)
             {
-                added += await ExecuteAsync(connection, transaction, """
-                    INSERT INTO trials (id, sweep_id, config_name, config_key, seed, parameters_json, expect, expected_verdict, config_json,
-                        gpus, gpu_memory_gib, labels_json, max_attempts, priority, order_index, submitted_at,
-                        state, current_attempt, pending_reason, updated_at)
-                    VALUES (@id, @sweep, @config_name, @config_key, @seed, @parameters, @expect, @verdict, @config,
-                        @gpus, @memory, @labels, @max_attempts, @priority, @order, @now,
-                        'pending', 0, @reason, @now)
-                    ON CONFLICT (id) DO NOTHING
-                    """, cancellationToken,
-                    ("@id", trial.Id), ("@sweep", sweep.Id), ("@config_name", trial.ConfigName), ("@config_key", trial.ConfigKey),
-                    ("@seed", trial.Seed), ("@parameters", trial.ParametersJson), ("@expect", trial.Expect), ("@verdict", trial.ExpectedVerdict),
-                    ("@config", trial.ConfigJson), ("@gpus", trial.Resources.Gpus), ("@memory", trial.Resources.GpuMemoryGiB),
-                    ("@labels", ToJson(trial.Resources.Labels)), ("@max_attempts", trial.MaxAttempts), ("@priority", trial.Priority),
-                    ("@order", trial.OrderIndex), ("@now", now), ("@reason", pendingReason));
-            }
+                // The sweep row first, then its trials in one fixed order (as a cancel locks them): a second submission of
+                // the sweep waits here until this one commits, and then decides on what it wrote.
+                var stored = (await ReadSweepsAsync(connection, transaction, "WHERE s.id = @id FOR UPDATE OF s", cancellationToken, ("@id", sweepId)))
+                    .FirstOrDefault();
+                var ids = stored is null
+                    ? []
+                    : await ReadIdsAsync(connection, transaction, "SELECT t.id FROM trials t WHERE t.sweep_id = @sweep ORDER BY t.order_index, t.id FOR UPDATE OF t",
+                        cancellationToken, ("@sweep", sweepId));
+                IReadOnlyList<TrialRecord> trials = ids.Count == 0
+                    ? []
+                    : await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.id = ANY(@ids) ORDER BY t.order_index, t.id",
+                        cancellationToken, ("@ids", ids.ToArray()));
+                var decided = plan(stored, trials);
+                decided.Check(sweepId, stored, trials);
+                if (decided.Sweep is { } sweep)
+                {
+                    var written = await ExecuteAsync(connection, transaction, stored is null
+                        ? """
+                            INSERT INTO sweeps (id, name, description, question, objective_metric, objective_goal, sweep_text, created_at, submitted_at, revision)
+                            VALUES (@id, @name, @description, @question, @metric, @goal, @text, @created, @now, @revision)
+                            ON CONFLICT (id) DO NOTHING
+                            """
+                        : """
+                            UPDATE sweeps SET name = @name, description = @description, question = @question, objective_metric = @metric,
+                                objective_goal = @goal, sweep_text = @text, revision = @revision
+                            WHERE id = @id
+                            """, cancellationToken,
+                        ("@id", sweepId), ("@name", sweep.Name), ("@description", sweep.Description), ("@question", sweep.Question),
+                        ("@metric", sweep.ObjectiveMetric), ("@goal", Lower(sweep.ObjectiveGoal)), ("@text", sweep.SweepText),
+                        ("@created", sweep.CreatedAt.ToUnixTimeMilliseconds()), ("@now", now), ("@revision", decided.Revision));
+                    if (written == 0)
+                    {
+                        // A concurrent first submission of the sweep committed it after this one read nothing: decide again.
+                        continue;
+                    }
+                }
 
-            var result = new SubmitResult(sweepAdded, added, trials.Count - added);
-            await InsertEventAsync(connection, transaction, new NewEvent(sweep.Id, null, null, "sweep.submitted",
-                $"sweep {sweep.Name} submitted: {result.TrialsAdded} trial(s) added, {result.TrialsKept} kept"), now, cancellationToken);
-            return result;
+                foreach (var trial in decided.NewTrials)
+                {
+                    // A trial id another sweep already holds stays that sweep's.
+                    await ExecuteAsync(connection, transaction, """
+                        INSERT INTO trials (id, sweep_id, config_name, config_key, seed, parameters_json, expect, expected_verdict, config_json,
+                            gpus, gpu_memory_gib, labels_json, max_attempts, priority, order_index, submitted_at,
+                            state, current_attempt, pending_reason, updated_at)
+                        VALUES (@id, @sweep, @config_name, @config_key, @seed, @parameters, @expect, @verdict, @config,
+                            @gpus, @memory, @labels, @max_attempts, @priority, @order, @now,
+                            'pending', 0, @reason, @now)
+                        ON CONFLICT (id) DO NOTHING
+                        """, cancellationToken,
+                        [("@sweep", sweepId), ("@now", now), ("@reason", decided.PendingReason), .. DefinitionParameters(trial)]);
+                }
+
+                foreach (var trial in decided.Redefined)
+                {
+                    await ExecuteAsync(connection, transaction, """
+                        UPDATE trials SET config_name = @config_name, config_key = @config_key, seed = @seed, parameters_json = @parameters,
+                            expect = @expect, expected_verdict = @verdict, config_json = @config, gpus = @gpus, gpu_memory_gib = @memory,
+                            labels_json = @labels, max_attempts = @max_attempts, priority = @priority, order_index = @order, updated_at = @now
+                        WHERE id = @id
+                        """, cancellationToken,
+                        [("@now", now), .. DefinitionParameters(trial)]);
+                }
+
+                foreach (var change in decided.Changes)
+                {
+                    await WriteChangeAsync(connection, transaction, change, now, cancellationToken);
+                }
+
+                await InsertEventAsync(connection, transaction, new NewEvent(sweepId, null, null, decided.EventKind, decided.EventMessage), now, cancellationToken);
+                return decided.Result;
+            }
         }, cancellationToken);
     }
 
@@ -437,11 +477,12 @@ public sealed partial class PostgresTrialStore : ITrialStore
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(BatchCommand("""
             UPDATE trials SET state = @state, current_attempt = @attempt, pending_reason = @reason, summary_json = @summary,
-                last_checkpoint_artifact_id = @checkpoint, updated_at = @now
+                last_checkpoint_artifact_id = @checkpoint, removed_in_revision = @removed, cancelled_by_removal = @cancelled_by_removal, updated_at = @now
             WHERE id = @id
             """,
             ("@state", Lower(trial.State)), ("@attempt", trial.CurrentAttempt), ("@reason", trial.PendingReason), ("@summary", trial.SummaryJson),
-            ("@checkpoint", trial.LastCheckpointArtifactId), ("@now", now), ("@id", trial.Id)));
+            ("@checkpoint", trial.LastCheckpointArtifactId), ("@removed", trial.RemovedInRevision), ("@cancelled_by_removal", trial.CancelledByRemoval),
+            ("@now", now), ("@id", trial.Id)));
         if (trial.Attempt is { } a)
         {
             batch.BatchCommands.Add(BatchCommand("""

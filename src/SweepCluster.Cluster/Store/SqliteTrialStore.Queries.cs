@@ -10,11 +10,15 @@ public sealed partial class SqliteTrialStore
             t.gpus, t.gpu_memory_gib, t.labels_json, t.max_attempts, t.priority, t.order_index, t.submitted_at,
             t.state, t.current_attempt, t.pending_reason, t.summary_json, t.last_checkpoint_artifact_id,
             a.number, a.silo_id, a.slot_ids_json, a.state, a.lease_expires_at, a.started_at, a.ended_at, a.error,
-            a.progress_step, a.progress_total_steps, a.progress_epoch
+            a.progress_step, a.progress_total_steps, a.progress_epoch,
+            t.removed_in_revision, t.cancelled_by_removal
         FROM trials t LEFT JOIN attempts a ON a.trial_id = t.id AND a.number = t.current_attempt
         """;
 
     private const int AttemptColumnsOffset = 21;
+
+    /// <summary>Where the trial's revision columns (migration 0002) start: after the attempt's.</summary>
+    private const int RevisionColumnsOffset = 32;
 
     private const string QueueOrder = "ORDER BY t.priority DESC, t.submitted_at, t.order_index, t.id";
 
@@ -104,10 +108,10 @@ public sealed partial class SqliteTrialStore
     }
 
     public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken cancellationToken) =>
-        ReadAsync(connection => ReadSweepsAsync(connection, "ORDER BY s.submitted_at DESC, s.id", cancellationToken), cancellationToken);
+        ReadAsync(connection => ReadSweepsAsync(connection, null, "ORDER BY s.submitted_at DESC, s.id", cancellationToken), cancellationToken);
 
     public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken cancellationToken) =>
-        ReadAsync(async connection => (await ReadSweepsAsync(connection, "WHERE s.id = $id", cancellationToken, ("$id", sweepId))).FirstOrDefault(), cancellationToken);
+        ReadAsync(async connection => (await ReadSweepsAsync(connection, null, "WHERE s.id = $id", cancellationToken, ("$id", sweepId))).FirstOrDefault(), cancellationToken);
 
     public Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string sweepId, CancellationToken cancellationToken) =>
         ReadAsync(connection => ReadTrialsAsync(connection, null, $"{SelectTrials} WHERE t.sweep_id = $sweep ORDER BY t.order_index, t.id",
@@ -202,12 +206,13 @@ public sealed partial class SqliteTrialStore
         return silos;
     }
 
-    private static async Task<IReadOnlyList<SweepRecord>> ReadSweepsAsync(SqliteConnection connection, string whereAndOrder, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
+    private static async Task<IReadOnlyList<SweepRecord>> ReadSweepsAsync(SqliteConnection connection, SqliteTransaction? transaction, string whereAndOrder,
+        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        var sweeps = new List<(NewSweep Sweep, DateTimeOffset SubmittedAt, DateTimeOffset? CancelledAt)>();
-        await using (var command = Command(connection, null, $"""
-            SELECT s.id, s.name, s.description, s.question, s.objective_metric, s.objective_goal, s.sweep_text, s.created_at, s.submitted_at, s.cancelled_at
+        var sweeps = new List<(NewSweep Sweep, DateTimeOffset SubmittedAt, DateTimeOffset? CancelledAt, int Revision)>();
+        await using (var command = Command(connection, transaction, $"""
+            SELECT s.id, s.name, s.description, s.question, s.objective_metric, s.objective_goal, s.sweep_text, s.created_at, s.submitted_at, s.cancelled_at,
+                s.revision
             FROM sweeps s {whereAndOrder}
             """, parameters))
         {
@@ -216,12 +221,13 @@ public sealed partial class SqliteTrialStore
             {
                 var sweep = new NewSweep(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     ParseEnum<ObjectiveGoal>(reader.GetString(5)), reader.GetString(6), FromMilliseconds(reader.GetInt64(7)));
-                sweeps.Add((sweep, FromMilliseconds(reader.GetInt64(8)), reader.IsDBNull(9) ? null : FromMilliseconds(reader.GetInt64(9))));
+                sweeps.Add((sweep, FromMilliseconds(reader.GetInt64(8)), reader.IsDBNull(9) ? null : FromMilliseconds(reader.GetInt64(9)), reader.GetInt32(10)));
             }
         }
 
         var counts = new Dictionary<string, Dictionary<TrialState, int>>(StringComparer.Ordinal);
-        await using (var command = Command(connection, null, "SELECT sweep_id, state, COUNT(*) FROM trials GROUP BY sweep_id, state"))
+        await using (var command = Command(connection, transaction,
+            "SELECT sweep_id, state, COUNT(*) FROM trials WHERE removed_in_revision IS NULL GROUP BY sweep_id, state"))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -236,7 +242,7 @@ public sealed partial class SqliteTrialStore
         }
 
         return [.. sweeps.Select(s => new SweepRecord(s.Sweep, s.SubmittedAt, s.CancelledAt,
-            counts.TryGetValue(s.Sweep.Id, out var perState) ? perState : new Dictionary<TrialState, int>()))];
+            counts.TryGetValue(s.Sweep.Id, out var perState) ? perState : new Dictionary<TrialState, int>(), s.Revision))];
     }
 
     private static TrialRecord ReadTrial(SqliteDataReader reader)
@@ -268,7 +274,11 @@ public sealed partial class SqliteTrialStore
             Attempt: reader.IsDBNull(AttemptColumnsOffset) ? null : ReadAttempt(reader, AttemptColumnsOffset),
             PendingReason: NullableString(reader, 18),
             SummaryJson: NullableString(reader, 19),
-            LastCheckpointArtifactId: NullableString(reader, 20));
+            LastCheckpointArtifactId: NullableString(reader, 20))
+        {
+            RemovedInRevision = reader.IsDBNull(RevisionColumnsOffset) ? null : reader.GetInt32(RevisionColumnsOffset),
+            CancelledByRemoval = reader.GetBoolean(RevisionColumnsOffset + 1),
+        };
         return new TrialRecord(definition, snapshot);
     }
 

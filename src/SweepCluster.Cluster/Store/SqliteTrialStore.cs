@@ -104,26 +104,40 @@ public sealed partial class SqliteTrialStore : ITrialStore
         SqliteConnection.ClearPool(connection);
     }
 
-    public Task<SubmitResult> SubmitSweepAsync(NewSweep sweep, IReadOnlyList<NewTrial> trials, string pendingReason, CancellationToken cancellationToken)
+    public Task<SubmitResult> SubmitSweepAsync(string sweepId, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sweep);
-        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync(async (connection, transaction) =>
         {
+            // The write lock is held from the first read (BEGIN IMMEDIATE): nothing changes between reading and writing.
+            var stored = (await ReadSweepsAsync(connection, transaction, "WHERE s.id = $id", cancellationToken, ("$id", sweepId))).FirstOrDefault();
+            IReadOnlyList<TrialRecord> trials = stored is null
+                ? []
+                : await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.sweep_id = $sweep ORDER BY t.order_index, t.id", cancellationToken, ("$sweep", sweepId));
+            var decided = plan(stored, trials);
+            decided.Check(sweepId, stored, trials);
             var now = Now();
-            var sweepAdded = await ExecuteAsync(connection, transaction, """
-                INSERT INTO sweeps (id, name, description, question, objective_metric, objective_goal, sweep_text, created_at, submitted_at)
-                VALUES ($id, $name, $description, $question, $metric, $goal, $text, $created, $now)
-                ON CONFLICT (id) DO NOTHING
-                """, cancellationToken,
-                ("$id", sweep.Id), ("$name", sweep.Name), ("$description", sweep.Description), ("$question", sweep.Question),
-                ("$metric", sweep.ObjectiveMetric), ("$goal", Lower(sweep.ObjectiveGoal)), ("$text", sweep.SweepText),
-                ("$created", sweep.CreatedAt.ToUnixTimeMilliseconds()), ("$now", now)) == 1;
-
-            var added = 0;
-            foreach (var trial in trials)
+            if (decided.Sweep is { } sweep)
             {
-                added += await ExecuteAsync(connection, transaction, """
+                await ExecuteAsync(connection, transaction, stored is null
+                    ? """
+                        INSERT INTO sweeps (id, name, description, question, objective_metric, objective_goal, sweep_text, created_at, submitted_at, revision)
+                        VALUES ($id, $name, $description, $question, $metric, $goal, $text, $created, $now, $revision)
+                        """
+                    : """
+                        UPDATE sweeps SET name = $name, description = $description, question = $question, objective_metric = $metric,
+                            objective_goal = $goal, sweep_text = $text, revision = $revision
+                        WHERE id = $id
+                        """, cancellationToken,
+                    ("$id", sweepId), ("$name", sweep.Name), ("$description", sweep.Description), ("$question", sweep.Question),
+                    ("$metric", sweep.ObjectiveMetric), ("$goal", Lower(sweep.ObjectiveGoal)), ("$text", sweep.SweepText),
+                    ("$created", sweep.CreatedAt.ToUnixTimeMilliseconds()), ("$now", now), ("$revision", decided.Revision));
+            }
+
+            foreach (var trial in decided.NewTrials)
+            {
+                // A trial id another sweep already holds stays that sweep's.
+                await ExecuteAsync(connection, transaction, """
                     INSERT INTO trials (id, sweep_id, config_name, config_key, seed, parameters_json, expect, expected_verdict, config_json,
                         gpus, gpu_memory_gib, labels_json, max_attempts, priority, order_index, submitted_at,
                         state, current_attempt, pending_reason, updated_at)
@@ -132,17 +146,27 @@ public sealed partial class SqliteTrialStore : ITrialStore
                         'pending', 0, $reason, $now)
                     ON CONFLICT (id) DO NOTHING
                     """, cancellationToken,
-                    ("$id", trial.Id), ("$sweep", sweep.Id), ("$config_name", trial.ConfigName), ("$config_key", trial.ConfigKey),
-                    ("$seed", trial.Seed), ("$parameters", trial.ParametersJson), ("$expect", trial.Expect), ("$verdict", trial.ExpectedVerdict),
-                    ("$config", trial.ConfigJson), ("$gpus", trial.Resources.Gpus), ("$memory", trial.Resources.GpuMemoryGiB),
-                    ("$labels", ToJson(trial.Resources.Labels)), ("$max_attempts", trial.MaxAttempts), ("$priority", trial.Priority),
-                    ("$order", trial.OrderIndex), ("$now", now), ("$reason", pendingReason));
+                    [("$sweep", sweepId), ("$now", now), ("$reason", decided.PendingReason), .. DefinitionParameters(trial)]);
             }
 
-            var result = new SubmitResult(sweepAdded, added, trials.Count - added);
-            await InsertEventAsync(connection, transaction, new NewEvent(sweep.Id, null, null, "sweep.submitted",
-                $"sweep {sweep.Name} submitted: {result.TrialsAdded} trial(s) added, {result.TrialsKept} kept"), now, cancellationToken);
-            return result;
+            foreach (var trial in decided.Redefined)
+            {
+                await ExecuteAsync(connection, transaction, """
+                    UPDATE trials SET config_name = $config_name, config_key = $config_key, seed = $seed, parameters_json = $parameters,
+                        expect = $expect, expected_verdict = $verdict, config_json = $config, gpus = $gpus, gpu_memory_gib = $memory,
+                        labels_json = $labels, max_attempts = $max_attempts, priority = $priority, order_index = $order, updated_at = $now
+                    WHERE id = $id
+                    """, cancellationToken,
+                    [("$now", now), .. DefinitionParameters(trial)]);
+            }
+
+            foreach (var change in decided.Changes)
+            {
+                await WriteChangeAsync(connection, transaction, change, now, cancellationToken);
+            }
+
+            await InsertEventAsync(connection, transaction, new NewEvent(sweepId, null, null, decided.EventKind, decided.EventMessage), now, cancellationToken);
+            return decided.Result;
         }, cancellationToken);
     }
 
@@ -473,11 +497,12 @@ public sealed partial class SqliteTrialStore : ITrialStore
         var trial = change.Next;
         await ExecuteAsync(connection, transaction, """
             UPDATE trials SET state = $state, current_attempt = $attempt, pending_reason = $reason, summary_json = $summary,
-                last_checkpoint_artifact_id = $checkpoint, updated_at = $now
+                last_checkpoint_artifact_id = $checkpoint, removed_in_revision = $removed, cancelled_by_removal = $cancelled_by_removal, updated_at = $now
             WHERE id = $id
             """, cancellationToken,
             ("$state", Lower(trial.State)), ("$attempt", trial.CurrentAttempt), ("$reason", trial.PendingReason), ("$summary", trial.SummaryJson),
-            ("$checkpoint", trial.LastCheckpointArtifactId), ("$now", now), ("$id", trial.Id));
+            ("$checkpoint", trial.LastCheckpointArtifactId), ("$removed", trial.RemovedInRevision), ("$cancelled_by_removal", trial.CancelledByRemoval),
+            ("$now", now), ("$id", trial.Id));
         if (trial.Attempt is { } a)
         {
             await ExecuteAsync(connection, transaction, """

@@ -1,4 +1,51 @@
+using System.Globalization;
+
 namespace SweepCluster.Cluster.Store;
 
-/// <summary>What a submission did: trials added, and trials that already existed and were kept as they were.</summary>
-public sealed record SubmitResult(bool SweepAdded, int TrialsAdded, int TrialsKept);
+/// <summary>What a submission did (docs/sweep-file.md, "Submitting a sweep again").</summary>
+/// <param name="SweepAdded">The sweep was new: the submission stored it as revision 1.</param>
+/// <param name="Revision">The sweep's revision after the submission.</param>
+/// <param name="PreviousRevision">The revision the submission replaced; null when it replaced none (a new sweep, or
+/// the same definition submitted again).</param>
+/// <param name="TrialsAdded">Trials the previous revision did not list (all of a new sweep's); a trial listed again
+/// after a removal counts here.</param>
+/// <param name="TrialsRemoved">Trials the previous revision listed and this one does not.</param>
+/// <param name="TrialsCancelled">Of the removed trials, those that had not finished and were cancelled.</param>
+/// <param name="TrialsKept">Trials both revisions list (every trial when the definition is the same); they keep their
+/// state and results.</param>
+/// <param name="Changes">What else differs from the previous revision, in words
+/// (<see cref="Revisions.SweepDefinitionDiff.DescribeChanges"/>); empty unless the sweep was revised.</param>
+public sealed record SubmitResult(
+    bool SweepAdded,
+    int Revision,
+    int? PreviousRevision,
+    int TrialsAdded,
+    int TrialsRemoved,
+    int TrialsCancelled,
+    int TrialsKept,
+    IReadOnlyList<string> Changes)
+{
+    /// <summary>
+    /// The submission in one line: <c>revision 1: 6 trials added</c>, <c>revision 1, unchanged: 6 trials kept (resuming)</c>,
+    /// or <c>revision 2 (was 1): 3 trials added, 2 removed (1 cancelled), 10 kept; changed: question</c>.
+    /// </summary>
+    public string Describe()
+    {
+        if (SweepAdded)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"revision {Revision}: {Trials(TrialsAdded)} added");
+        }
+
+        if (PreviousRevision is not { } previous)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"revision {Revision}, unchanged: {Trials(TrialsKept)} kept (resuming)");
+        }
+
+        var cancelled = TrialsCancelled > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({TrialsCancelled} cancelled)") : string.Empty;
+        var changed = Changes.Count > 0 ? $"; changed: {string.Join(", ", Changes)}" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"revision {Revision} (was {previous}): {Trials(TrialsAdded)} added, {TrialsRemoved} removed{cancelled}, {TrialsKept} kept{changed}");
+    }
+
+    private static string Trials(int count) => string.Create(CultureInfo.InvariantCulture, $"{count} trial{(count == 1 ? string.Empty : "s")}");
+}
