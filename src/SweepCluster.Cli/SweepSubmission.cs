@@ -11,7 +11,8 @@ internal static class SweepSubmission
 {
     /// <summary>
     /// The sweep's id: its name and profile. Stable across edits of the file, so running a changed
-    /// file again adds the new trials and keeps every finished one.
+    /// file again makes it the sweep's next revision: trials both versions list keep their state and
+    /// results, new ones are added, and those no longer listed are removed (cancelled if unfinished).
     /// </summary>
     public static string SweepId(SweepSpec spec, string? profile) =>
         profile is null ? spec.Name : $"{spec.Name}.{profile}";

@@ -108,7 +108,7 @@ public sealed class RunCommandResumeTests : IDisposable
         }
 
         Assert.True(rerun.ExitCode == 0, rerun.Transcript);
-        Assert.Contains("resuming: 3 trial(s) already known, 0 new", rerun.Output, StringComparison.Ordinal);
+        Assert.Contains("sweep resumable: revision 1, unchanged: 3 trials kept (resuming)", rerun.Output, StringComparison.Ordinal);
 
         // The finished trial was not run again.
         var attempts = Attempts();

@@ -137,6 +137,29 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Running_an_edited_file_again_runs_its_next_revision_without_the_removed_row()
+    {
+        var sweep = _temp.Write("revisable.yaml", TinySweeps.Rows("first", "second"));
+        var state = Path.Combine(_temp.Path, "state");
+        string[] run = ["run", sweep, "--state", state, "--cpu-slots", "1", "--threads", "1"];
+        var first = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(150), run);
+        Assert.True(first.ExitCode == 0, first.Transcript);
+        Assert.Contains("sweep revisable: revision 1: 2 trials added", first.Output, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(sweep, TinySweeps.Rows("first", "third"));
+        var second = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(150), run);
+
+        Assert.True(second.ExitCode == 0, second.Transcript);
+        Assert.Contains("sweep revisable: revision 2 (was 1): 1 trial added, 1 removed, 1 kept; changed: sweep text", second.Output, StringComparison.Ordinal);
+        Assert.Contains("2/2 done", second.Output, StringComparison.Ordinal);
+        // Three trials ran once each: the kept one was not run again.
+        var attempts = Directory.GetDirectories(Path.Combine(state, "attempts")).Select(t => Directory.GetDirectories(t, "attempt-*").Length).ToList();
+        Assert.Equal([1, 1, 1], attempts);
+        using var matrix = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "reports", "revisable", "matrix.json")));
+        Assert.Equal(["first", "third"], matrix.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("config_name").GetString()));
+    }
+
+    [Fact]
     public async Task A_sweep_without_a_question_runs()
     {
         // The question is optional in a sweep file; the run must not depend on it.

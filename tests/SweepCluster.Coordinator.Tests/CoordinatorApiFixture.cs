@@ -64,7 +64,8 @@ public sealed class CoordinatorApiFixture : IAsyncLifetime
     public HttpClient Silo() => Client(SiloToken);
 
     /// <summary>A submission body with <paramref name="trials"/> CPU trials that only silos labelled <c>run=label</c> can take.</summary>
-    public static object SweepBody(string sweepId, string label, int trials = 1, int maxAttempts = 3) => new
+    /// <param name="only">The trial numbers to list instead of 0 to <paramref name="trials"/> - 1; trial i is the same trial in every body of the sweep.</param>
+    public static object SweepBody(string sweepId, string label, int trials = 1, int maxAttempts = 3, int[]? only = null) => new
     {
         sweep = new
         {
@@ -76,7 +77,7 @@ public sealed class CoordinatorApiFixture : IAsyncLifetime
             objectiveGoal = "maximize",
             sweepText = "name: test",
         },
-        trials = Enumerable.Range(0, trials).Select(i => new
+        trials = (only ?? Enumerable.Range(0, trials)).Select(i => new
         {
             id = $"{sweepId}-t{i}",
             configName = $"config-{i}",

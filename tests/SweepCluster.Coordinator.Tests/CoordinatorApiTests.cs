@@ -56,6 +56,43 @@ public sealed class CoordinatorApiTests(CoordinatorApiFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_edited_sweep_submitted_again_is_its_next_revision_and_its_detail_lists_removed_trials_apart()
+    {
+        var user = fixture.User();
+        var silo = fixture.Silo();
+        var (sweepId, label, siloId) = (NewId("sweep"), NewId("label"), NewId("silo"));
+        Assert.Equal(HttpStatusCode.Created, (await user.PostJsonAsync("/api/sweeps", CoordinatorApiFixture.SweepBody(sweepId, label, trials: 3))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await silo.PostJsonAsync("/api/silos/register", CoordinatorApiFixture.SiloBody(siloId, label))).StatusCode);
+        var claim = await CoordinatorApiFixture.ReadAsync<ClaimResponse>(
+            await silo.PostJsonAsync($"/api/silos/{siloId}/claim", new { freeSlotIds = new[] { "cpu0" }, waitSeconds = 0 }));
+        Assert.Equal($"{sweepId}-t0", Assert.Single(claim.Attempts).TrialId);
+
+        // The first trial (running) and the last (pending) dropped from the file, a new one added.
+        var edited = await user.PostJsonAsync("/api/sweeps", CoordinatorApiFixture.SweepBody(sweepId, label, only: [1, 3]));
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var answer = await CoordinatorApiFixture.ReadAsync<SubmitSweepResponse>(edited);
+        Assert.Equal((2, (int?)1, 1, 2, 2, 1), (answer.Revision, answer.PreviousRevision, answer.TrialsAdded, answer.TrialsRemoved, answer.TrialsCancelled, answer.TrialsKept));
+        Assert.Equal("revision 2 (was 1): 1 trial added, 2 removed (2 cancelled), 1 kept", answer.Summary);
+        var detail = await CoordinatorApiFixture.ReadAsync<SweepDetailDto>(await user.GetAsync($"/api/sweeps/{sweepId}"));
+        Assert.Equal(2, detail.Sweep.Revision);
+        Assert.Equal([$"{sweepId}-t1", $"{sweepId}-t3"], detail.Trials.Select(t => t.Id));
+        Assert.Equal([$"{sweepId}-t0", $"{sweepId}-t2"], detail.RemovedTrials.Select(t => t.Id));
+        Assert.All(detail.RemovedTrials, t => Assert.Equal((TrialState.Cancelled, (int?)2), (t.State, t.RemovedInRevision)));
+        Assert.Equal((2, 0), (detail.Sweep.TrialCounts["pending"], detail.Sweep.TrialCounts["cancelled"]));
+        var beat = await CoordinatorApiFixture.ReadAsync<HeartbeatResponse>(await silo.PostJsonAsync($"/api/silos/{siloId}/heartbeat",
+            new { held = new[] { new { trialId = $"{sweepId}-t0", attempt = 1 } } }));
+        Assert.Equal(HeldAttemptVerdict.Cancel, Assert.Single(beat.Statuses).Verdict);
+
+        var again = await CoordinatorApiFixture.ReadAsync<SubmitSweepResponse>(
+            await user.PostJsonAsync("/api/sweeps", CoordinatorApiFixture.SweepBody(sweepId, label, only: [1, 3])));
+        Assert.Equal("revision 2, unchanged: 2 trials kept (resuming)", again.Summary);
+
+        // Pending trials no silo of this fixture can take would sit at the head of the shared queue for the other tests.
+        Assert.Equal(HttpStatusCode.OK, (await user.PostAsync($"/api/sweeps/{sweepId}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Trial_goes_from_submit_to_succeeded_with_its_summary_points_stored_once_and_its_checkpoint()
     {
         var user = fixture.User();

@@ -156,7 +156,7 @@ internal static class ClusterCommands
     {
         var file = new Argument<string>("file") { Description = "The sweep file" };
         var profile = new Option<string?>("--profile") { Description = "Profile (default: the sweep's, gpu where this machine has one)" };
-        var command = new Command("submit", "Validate, expand and submit a sweep to a coordinator.") { file, profile };
+        var command = new Command("submit", "Validate, expand and submit a sweep to a coordinator (an edited file becomes the sweep's next revision).") { file, profile };
         AddClientOptions(command, out var url, out var tokenFile);
         command.SetAction(async (result, ct) =>
         {
@@ -168,7 +168,7 @@ internal static class ClusterCommands
 
             using var client = Client(result, url, tokenFile);
             var answer = await client.SubmitAsync(SweepSubmission.Build(sweep.Spec, sweep.Expansion), ct);
-            Console.WriteLine($"sweep {answer.SweepId}: {answer.TrialsAdded} trial(s) added, {answer.TrialsKept} already known");
+            Console.WriteLine($"sweep {answer.SweepId}: {answer.Summary}");
             return 0;
         });
         return command;
@@ -185,10 +185,10 @@ internal static class ClusterCommands
             var id = result.GetValue(sweep);
             if (id is null)
             {
-                var table = new CliTable("sweep", "name", "submitted", "trials") { NameColumns = new HashSet<int> { 0, 1 } };
+                var table = new CliTable("sweep", "name", "submitted", "revision", "trials") { NameColumns = new HashSet<int> { 0, 1 } };
                 foreach (var s in await client.ListSweepsAsync(ct))
                 {
-                    table.AddRow(s.Id, s.Name, s.SubmittedAt.ToString("u", CultureInfo.InvariantCulture),
+                    table.AddRow(s.Id, s.Name, s.SubmittedAt.ToString("u", CultureInfo.InvariantCulture), s.Revision.ToString(CultureInfo.InvariantCulture),
                         string.Join(", ", s.TrialCounts.Select(c => $"{c.Value} {c.Key}")));
                 }
 
@@ -199,7 +199,7 @@ internal static class ClusterCommands
             var detail = await client.GetSweepAsync(id, ct);
             var trials = new CliTable("trial", "configuration", "seed", "state", "attempt", "where / why")
             {
-                Title = $"{detail.Sweep.Name}: {detail.Sweep.Question}",
+                Title = $"{detail.Sweep.Name} (revision {detail.Sweep.Revision}): {detail.Sweep.Question}",
                 NameColumns = new HashSet<int> { 0, 1 },
             };
             foreach (var t in detail.Trials)
@@ -212,6 +212,12 @@ internal static class ClusterCommands
             }
 
             CliConsole.Write(trials);
+            if (detail.RemovedTrials is { Count: > 0 } removed)
+            {
+                Console.WriteLine($"{removed.Count} trial(s) of earlier revisions are not in revision {detail.Sweep.Revision} (kept in the store): "
+                    + string.Join(", ", removed.Select(t => $"{t.Id} ({t.ConfigName}, {t.State.ToString().ToLowerInvariant()}, removed in revision {t.RemovedInRevision})")));
+            }
+
             return 0;
         });
         return command;

@@ -8,7 +8,8 @@ namespace SweepCluster.Cli.Commands;
 
 /// <summary>
 /// <c>sweepcluster run FILE</c>: the embedded default. Runs the sweep to the end on this machine,
-/// shows live progress and prints the test matrix. Running it again resumes.
+/// shows live progress and prints the test matrix. Running it again resumes; running an edited file
+/// again makes it the sweep's next revision (docs/sweep-file.md, "Submitting a sweep again").
 /// </summary>
 internal static class RunCommand
 {
@@ -105,10 +106,8 @@ internal static class RunCommand
         await using var cluster = await LocalCluster.StartAsync(stateDirectory, sweepId, slots, perSlot, Log, cancellationToken);
         using var client = new UserClient(cluster.Address, cluster.UserToken);
         var submitted = await client.SubmitAsync(SweepSubmission.Build(spec, expansion), cancellationToken);
-        if (submitted.TrialsKept > 0)
-        {
-            Console.WriteLine($"resuming: {submitted.TrialsKept} trial(s) already known, {submitted.TrialsAdded} new");
-        }
+        // New, resumed, or a new revision of an edited file (trials added, removed, kept): said before anything runs.
+        Console.WriteLine($"sweep {sweepId}: {submitted.Summary}");
 
         cluster.StartSilo();
         var view = new ProgressView(cluster.Silo, client, sweepId, TimeProvider.System);

@@ -9,7 +9,7 @@ using SweepCluster.Coordinator.Security;
 
 namespace SweepCluster.Coordinator.Apis;
 
-/// <summary>Sweeps: submit, list, read one with its trials, cancel. User role.</summary>
+/// <summary>Sweeps: submit (a new sweep, or a new revision of a stored one), list, read one with its trials, cancel. User role.</summary>
 public static class SweepsApi
 {
     /// <summary>Largest number of attempts a trial may ask for.</summary>
@@ -54,8 +54,10 @@ public static class SweepsApi
             signal.Notify();
         }
 
-        var answer = new SubmitSweepResponse(sweep!.Id, outcome.Value.SweepAdded, outcome.Value.TrialsAdded, outcome.Value.TrialsKept);
-        return outcome.Value.SweepAdded
+        var result = outcome.Value;
+        var answer = new SubmitSweepResponse(sweep!.Id, result.SweepAdded, result.TrialsAdded, result.TrialsKept, result.Revision, result.PreviousRevision,
+            result.TrialsRemoved, result.TrialsCancelled, result.Changes, result.Describe());
+        return result.SweepAdded
             ? TypedResults.Created($"/api/sweeps/{Uri.EscapeDataString(sweep.Id)}", answer)
             : TypedResults.Ok(answer);
     }
@@ -74,7 +76,8 @@ public static class SweepsApi
             return Problems.NotFound($"Sweep {sweepId} does not exist.");
         }
 
-        var trials = await core.ListTrialsAsync(sweepId, cancellationToken);
+        var all = await core.ListTrialsAsync(sweepId, cancellationToken);
+        var trials = all.Where(t => t.Snapshot.RemovedInRevision is null).ToList();
         // The queue position is worked out here, when it is read: stored, it would change with every claim.
         var ahead = TrialPlacer.InQueueOrder(trials
                 .Where(t => t.Snapshot.State == TrialState.Pending)
@@ -82,7 +85,8 @@ public static class SweepsApi
             .Select((t, index) => (t.TrialId, index))
             .ToDictionary(p => p.TrialId, p => p.index, StringComparer.Ordinal);
         return TypedResults.Ok(new SweepDetailDto(ContractMapper.ToDto(sweep), sweep.Sweep.SweepText,
-            [.. trials.Select(t => ContractMapper.ToDto(t, withConfig: false, ahead.TryGetValue(t.Snapshot.Id, out var n) ? n : null))]));
+            [.. trials.Select(t => ContractMapper.ToDto(t, withConfig: false, ahead.TryGetValue(t.Snapshot.Id, out var n) ? n : null))],
+            [.. all.Where(t => t.Snapshot.RemovedInRevision is not null).Select(t => ContractMapper.ToDto(t, withConfig: false))]));
     }
 
     internal static async Task<Results<Ok<CancelSweepResponse>, ProblemHttpResult>> CancelAsync(string sweepId, CoordinatorCore core, CancellationToken cancellationToken)

@@ -2,7 +2,10 @@ using SweepCluster.Cluster;
 
 namespace SweepCluster.Coordinator.Contracts;
 
-/// <summary>A sweep with how many of its trials are in each state (keyed by state name).</summary>
+/// <summary>
+/// A sweep with its revision (1, then one more for each submission of a different definition) and how many of the
+/// trials its current revision lists are in each state (keyed by state name).
+/// </summary>
 public sealed record SweepSummaryDto(
     string Id,
     string Name,
@@ -13,4 +16,5 @@ public sealed record SweepSummaryDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset SubmittedAt,
     DateTimeOffset? CancelledAt,
-    IReadOnlyDictionary<string, int> TrialCounts);
+    IReadOnlyDictionary<string, int> TrialCounts,
+    int Revision);

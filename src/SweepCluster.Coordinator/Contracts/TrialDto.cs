@@ -9,6 +9,7 @@ namespace SweepCluster.Coordinator.Contracts;
 /// <param name="Attempt">The latest attempt, live or ended; null before the first lease.</param>
 /// <param name="QueueAhead">For a pending trial in a sweep's listing: how many of the sweep's pending trials come before
 /// it in the queue (priority, then submission, then sweep order); null otherwise.</param>
+/// <param name="RemovedInRevision">The revision of its sweep that no longer lists the trial; null while the current one does.</param>
 public sealed record TrialDto(
     string Id,
     string SweepId,
@@ -29,4 +30,5 @@ public sealed record TrialDto(
     string? LastCheckpointArtifactId,
     AttemptDto? Attempt,
     JsonElement? Config,
-    int? QueueAhead = null);
+    int? QueueAhead = null,
+    int? RemovedInRevision = null);

@@ -17,7 +17,7 @@ internal static class ContractMapper
             s => record.TrialCounts.TryGetValue(s, out var n) ? n : 0,
             StringComparer.Ordinal);
         return new SweepSummaryDto(sweep.Id, sweep.Name, sweep.Description, sweep.Question, sweep.ObjectiveMetric, sweep.ObjectiveGoal,
-            sweep.CreatedAt, record.SubmittedAt, record.CancelledAt, counts);
+            sweep.CreatedAt, record.SubmittedAt, record.CancelledAt, counts, record.Revision);
     }
 
     public static TrialDto ToDto(TrialRecord record, bool withConfig, int? queueAhead = null)
@@ -28,7 +28,7 @@ internal static class ContractMapper
             s.State, s.CurrentAttempt, s.MaxAttempts, s.Priority, s.OrderIndex,
             new ResourcesView(d.Resources.Gpus, d.Resources.GpuMemoryGiB, d.Resources.Labels),
             s.PendingReason, Parse(s.SummaryJson), s.LastCheckpointArtifactId, s.Attempt is null ? null : ToDto(s.Attempt),
-            withConfig ? Parse(d.ConfigJson) : null, queueAhead);
+            withConfig ? Parse(d.ConfigJson) : null, queueAhead, s.RemovedInRevision);
     }
 
     public static AttemptDto ToDto(AttemptSnapshot a) =>
