@@ -4,7 +4,9 @@
 #   ./build.sh deps      install what is missing (apt packages as root; otherwise print the apt command)
 #   ./build.sh build     deps + the .NET solution (TorchSharp and libtorch come from NuGet)
 #   ./build.sh test      build, run every test project, print "N passed, N failed, N skipped"
-#   ./build.sh bench     the performance benchmarks (ratios against PyTorch, side by side)
+#   ./build.sh bench     deps + what the benchmarks' references need, then a benchmark (benchmarks/):
+#                          bench [OPTIONS]                the training step against PyTorch (--rounds, --steps, --model)
+#                          bench orchestration [OPTIONS]  the orchestration overhead and load against Optuna (--help)
 #   ./build.sh publish   the CLI with its native libraries under artifacts/publish, for images
 #
 # Environment: TORCH_BACKEND=cuda builds against TorchSharp-cuda-linux instead of TorchSharp-cpu;
@@ -19,17 +21,23 @@ CONFIG=${CONFIGURATION:-Release}
 # g++ and patchelf: the libstdc++ compatibility fix of TorchSharp's native library (tools/torchsharp-compat).
 APT_PACKAGES=(g++ patchelf python3-torch python3-numpy python3-skimage python3-optuna
   postgresql prometheus unzip iproute2)
+# What the benchmarks' references run on: PyTorch for the training step; Optuna (it brings SQLAlchemy) with
+# psycopg2 for its PostgreSQL storage, and the PostgreSQL server, for the orchestration benchmark.
+BENCH_APT_PACKAGES=(python3-torch python3-optuna python3-psycopg2 postgresql)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
+# The packages of "$@" that are not installed.
 missing_packages() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  local missing=() p
+  for p in "$@"; do
+    if [[ " ${missing[*]:-} " == *" $p "* ]]; then continue; fi
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   echo "${missing[@]:-}"
 }
 
+# deps [EXTRA_PACKAGES...]: the build's packages and the extra ones.
 deps() {
   if [[ "${SWEEPCLUSTER_SKIP_DEPS:-0}" == 1 ]]; then return; fi
   if ! command -v dotnet >/dev/null; then
@@ -37,7 +45,7 @@ deps() {
     exit 1
   fi
   local missing
-  missing=$(missing_packages)
+  missing=$(missing_packages "${APT_PACKAGES[@]}" "$@")
   # The deploy tests need node and npm; the machine's own are used when present.
   if ! command -v npm >/dev/null; then missing="$missing nodejs npm"; fi
   if [[ -n "$missing" ]]; then
@@ -69,7 +77,7 @@ dotnet_build() {
 }
 
 build() {
-  deps
+  deps "$@"
   dotnet_build
 }
 
@@ -120,9 +128,15 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
 PY
 }
 
+# Each benchmark checks its references again before it starts, and names in one line what is still missing.
 bench() {
-  CONFIG=Release build
-  dotnet benchmarks/SweepCluster.Benchmarks/bin/Release/net10.0/SweepCluster.Benchmarks.dll "$@"
+  CONFIG=Release build "${BENCH_APT_PACKAGES[@]}"
+  if [[ "${1:-}" == orchestration ]]; then
+    shift
+    dotnet benchmarks/SweepCluster.OrchestrationBench/bin/Release/net10.0/SweepCluster.OrchestrationBench.dll "$@"
+  else
+    dotnet benchmarks/SweepCluster.Benchmarks/bin/Release/net10.0/SweepCluster.Benchmarks.dll "$@"
+  fi
 }
 
 publish() {

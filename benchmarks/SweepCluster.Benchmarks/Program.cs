@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SweepCluster.Benchmarks;
+using SweepCluster.Testing;
 
 // Training steps here (TorchSharp) and in PyTorch (Debian's python3-torch), same thread count, in alternating
 // rounds; prints both libtorch versions, each side's median step time and the ratio.
@@ -14,6 +15,15 @@ const int Warmup = 5;
 // libtorch's threads; a method called once per step gets there only after 30 steps. Steady state is what
 // a training run sees, so this side warms up past that point.
 const int OurWarmup = 40;
+// Debian's interpreter, with python3-torch: the python3 on PATH may be another one without PyTorch.
+const string Python = "/usr/bin/python3";
+// Before anything starts: the PyTorch side would otherwise fail after our first measurements, with a traceback.
+if (ReferenceCheck.Describe(ReferenceCheck.PythonModules(Python, [new PythonModule("torch", "python3-torch", "the PyTorch reference")]), otherwise: null) is { } missing)
+{
+    Console.Error.WriteLine(missing);
+    return 3;
+}
+
 SweepCluster.Denoising.Runtime.TorchRuntime.Configure(threads);
 var invariant = CultureInfo.InvariantCulture;
 Console.WriteLine($"SweepCluster: TorchSharp {SweepCluster.Denoising.Runtime.TorchRuntime.TorchSharpVersion}, libtorch {SweepCluster.Denoising.Runtime.TorchRuntime.LibtorchVersion}");
@@ -72,7 +82,7 @@ void Compare(string title, Action ourStep, string[] python)
 
 static IEnumerable<double> RunPyTorch(string[] arguments)
 {
-    var start = new ProcessStartInfo("/usr/bin/python3")
+    var start = new ProcessStartInfo(Python)
     {
         RedirectStandardOutput = true,
         UseShellExecute = false,
@@ -83,7 +93,7 @@ static IEnumerable<double> RunPyTorch(string[] arguments)
         start.ArgumentList.Add(argument);
     }
 
-    using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+    using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + Python);
     var output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
     if (process.ExitCode != 0)
@@ -96,10 +106,10 @@ static IEnumerable<double> RunPyTorch(string[] arguments)
 
 static string PyTorchVersion()
 {
-    var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+    var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, UseShellExecute = false };
     start.ArgumentList.Add("-c");
     start.ArgumentList.Add("import torch; print(torch.__version__)");
-    using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+    using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + Python);
     var version = process.StandardOutput.ReadToEnd().Trim();
     process.WaitForExit();
     return process.ExitCode == 0 ? "libtorch " + version : "not available (install python3-torch: ./build.sh deps)";

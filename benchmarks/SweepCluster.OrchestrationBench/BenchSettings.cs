@@ -29,6 +29,9 @@ internal sealed record BenchSettings
           --no-optuna          skip the Optuna reference
           --python PATH        interpreter with optuna (default /usr/bin/python3)
           --timeout S          give up on one run after S seconds (default 1800)
+
+        exit code 0 when no scenario saw an error, 1 otherwise, 2 for bad arguments, 3 when a reference is
+        missing (PostgreSQL's binaries, Optuna, psycopg2: one line says which and how to install it)
         """;
 
     public bool RunLoad { get; init; } = true;

@@ -7,6 +7,13 @@ if (settings is null)
     return message == BenchSettings.Usage ? 0 : 2;
 }
 
+// Before anything starts: a reference that lacks a module fails half-way with a traceback otherwise.
+if (BenchReferences.Missing(settings) is { } missing)
+{
+    Console.Error.WriteLine(missing);
+    return BenchReferences.MissingExitCode;
+}
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -173,26 +174,34 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static string FindBinDirectory()
+    /// <summary>
+    /// Where <c>initdb</c> and <c>pg_ctl</c> are: <c>$SWEEPCLUSTER_PG_BIN</c> when it holds them, else the newest
+    /// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>.
+    /// </summary>
+    public static bool TryFindBinDirectory([NotNullWhen(true)] out string? directory)
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("SWEEPCLUSTER_PG_BIN");
         if (!string.IsNullOrEmpty(fromEnvironment) && File.Exists(Path.Combine(fromEnvironment, "pg_ctl")))
         {
-            return fromEnvironment;
+            directory = fromEnvironment;
+            return true;
         }
 
-        var installed = Directory.Exists("/usr/lib/postgresql")
+        directory = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql")
                 .Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "pg_ctl")) && File.Exists(Path.Combine(d, "initdb")))
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
                 .FirstOrDefault()
             : null;
-        return installed ?? throw new InvalidOperationException(
+        return directory is not null;
+    }
+
+    private static string FindBinDirectory() =>
+        TryFindBinDirectory(out var directory) ? directory : throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/<version>/bin or $SWEEPCLUSTER_PG_BIN. " +
             "These integration tests start a real PostgreSQL server: run the project's setup, which installs it " +
             "(as root: apt-get install -y postgresql; CI does the same), then run the tests again.");
-    }
 
     private static int FreePort()
     {
