@@ -23,19 +23,36 @@ public sealed class JsonLinesTrialEventsTests
             Supervised: false));
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(5, lines.Length);
+        Assert.Equal(6, lines.Length);
         var docs = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(["progress", "metric", "checkpoint", "artifact", "summary"], docs.Select(d => d.GetProperty("type").GetString()));
+        Assert.Equal(["progress", "metric", "metric", "checkpoint", "artifact", "summary"], docs.Select(d => d.GetProperty("type").GetString()));
         Assert.Equal(12.5, docs[0].GetProperty("eta_s").GetDouble());
         Assert.Equal(48, docs[0].GetProperty("steps").GetInt64());
         Assert.Equal("loss.cross", docs[1].GetProperty("name").GetString());
         Assert.Equal("step", docs[1].GetProperty("kind").GetString());
         Assert.Equal(0.25, docs[1].GetProperty("value").GetDouble());
-        Assert.Equal("panel", docs[3].GetProperty("kind").GetString());
-        var summary = docs[4].GetProperty("summary");
+        Assert.Equal("Infinity", docs[2].GetProperty("value").GetString());
+        Assert.Equal("panel", docs[4].GetProperty("kind").GetString());
+        var summary = docs[5].GetProperty("summary");
         Assert.Equal(27.5, summary.GetProperty("scalars").GetProperty("psnr_cross").GetDouble());
         Assert.False(summary.GetProperty("outputs").GetProperty("x_a_from_b").TryGetProperty("leakage_noise_b", out _));
         Assert.False(summary.GetProperty("supervised").GetBoolean());
+    }
+
+    // The silo's parser reads these exact lines (SweepCluster.Silo.Tests, TrialEventParserTests): a JSON number cannot be NaN.
+    [Theory]
+    [InlineData(double.NaN, """{"type":"metric","step":12,"epoch":2,"name":"loss.cross","value":"NaN","kind":"step"}""", """{"type":"diverged","step":12,"epoch":2,"name":"loss.cross","value":"NaN"}""")]
+    [InlineData(double.PositiveInfinity, """{"type":"metric","step":12,"epoch":2,"name":"loss.cross","value":"Infinity","kind":"step"}""", """{"type":"diverged","step":12,"epoch":2,"name":"loss.cross","value":"Infinity"}""")]
+    [InlineData(double.NegativeInfinity, """{"type":"metric","step":12,"epoch":2,"name":"loss.cross","value":"-Infinity","kind":"step"}""", """{"type":"diverged","step":12,"epoch":2,"name":"loss.cross","value":"-Infinity"}""")]
+    public void A_non_finite_loss_is_written_as_a_string_and_its_divergence_as_an_event(double value, string metricLine, string divergedLine)
+    {
+        var writer = new StringWriter();
+        var events = new JsonLinesTrialEvents(writer);
+
+        events.Metric(12, 2, "loss.cross", value, MetricKind.Step);
+        events.Diverged(12, 2, "loss.cross", value);
+
+        Assert.Equal([metricLine, divergedLine], writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SweepCluster.Denoising.Tests.Support;
@@ -138,6 +139,41 @@ public sealed class TrialRunnerTests
         var floor = 2 * 0.08 * Math.Sqrt(Math.PI / 2);
         Assert.Equal(floor, s["noise_floor_cross"], floor * 0.05);
         Assert.Equal(2, events.Artifacts.Count(a => a.Kind == ArtifactKind.Panel));
+    }
+
+    [Fact]
+    public async Task A_loss_that_diverges_stops_the_run_at_that_step_naming_the_loss()
+    {
+        // Adam moves every weight by about lr per step: after the first step the activations overflow.
+        var config = TinyConfig.Create(("trainer.lr", 1e30), ("trainer.epochs", 3), ("trainer.checkpoint_every_epochs", 1));
+        using var temp = new TempDirectory();
+        var events = new RecordingTrialEvents();
+
+        var diverged = await Assert.ThrowsAsync<TrainingDivergedException>(() => TrialRunner.RunAsync(config, temp.Path, null, events, null, CancellationToken.None));
+
+        var (step, _, name, value) = Assert.Single(events.Divergences);
+        Assert.Equal((step, name), (diverged.Step, diverged.Metric));
+        Assert.StartsWith("loss", name, StringComparison.Ordinal);
+        Assert.False(double.IsFinite(value));
+        Assert.Equal($"diverged at step {step} ({name} = {value.ToString(CultureInfo.InvariantCulture)})", diverged.Message);
+        // The first step is still finite (else the start itself is broken), and nothing runs after the diverged one.
+        Assert.True(step >= 2, $"diverged at step {step}");
+        Assert.Equal(step, events.ProgressEvents.Max(p => p.Step) + 1);
+        Assert.Contains(events.Metrics, m => m.Step == step && m.Name == name && !double.IsFinite(m.Value));
+        Assert.DoesNotContain(events.Metrics, m => m.Step > step);
+        Assert.Empty(events.Summaries);
+        Assert.Empty(events.Checkpoints);
+        Assert.Contains(File.ReadLines(temp.File(TrialRunner.MetricsFileName)), l => l.Contains($"\"name\":\"{name}\",\"value\":\"{value.ToString(CultureInfo.InvariantCulture)}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Only_a_non_finite_loss_counts_as_divergence_and_the_first_by_name_is_named()
+    {
+        Assert.Null(TrainingDivergedException.FirstNonFiniteLoss(new Dictionary<string, double> { ["loss.cross"] = 0.3, ["grad_norm.encoder"] = double.NaN }));
+        Assert.Equal(
+            new KeyValuePair<string, double>("loss.recon", double.PositiveInfinity),
+            TrainingDivergedException.FirstNonFiniteLoss(new Dictionary<string, double> { ["loss.total"] = double.NaN, ["loss.cross"] = 0.3, ["loss.recon"] = double.PositiveInfinity }));
+        Assert.Equal("diverged at step 7 (loss.cross = -Infinity)", new TrainingDivergedException(7, "loss.cross", double.NegativeInfinity).Message);
     }
 
     [Fact]

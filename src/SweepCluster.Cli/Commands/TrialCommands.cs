@@ -39,7 +39,7 @@ internal static class TrialCommands
             {
                 summary = await TrialRunner.RunAsync(trial, outDirectory, result.GetValue(resume), table, result.GetValue(steps), ct);
             }
-            catch (Exception e) when (e is TrialConfigException or NonFiniteStartException or InvalidDataException)
+            catch (Exception e) when (e is TrialConfigException or NonFiniteStartException or InvalidDataException or TrainingDivergedException)
             {
                 Console.Error.WriteLine($"{trial.Name}: {e.Message}");
                 return 1;
@@ -68,6 +68,9 @@ internal static class TrialCommands
         });
         return command;
     }
+
+    /// <summary>The exit code of a <c>trial-run</c> whose loss became NaN or infinite (after its <c>diverged</c> event).</summary>
+    public const int DivergedExitCode = 3;
 
     public static Command TrialRun()
     {
@@ -115,6 +118,12 @@ internal static class TrialCommands
             catch (OperationCanceledException) when (watched.IsCancellationRequested)
             {
                 return 143;
+            }
+            catch (TrainingDivergedException e)
+            {
+                // The diverged event on standard output is what the silo acts on; this line is for a reader of the log.
+                Console.Error.WriteLine(e.Message);
+                return DivergedExitCode;
             }
             catch (Exception e) when (e is TrialConfigException or NonFiniteStartException or InvalidDataException)
             {
@@ -195,6 +204,11 @@ internal static class TrialCommands
         }
 
         public void Summary(TrialSummary summary) => Flush();
+
+        // The command prints the exception's message, which says the same.
+        public void Diverged(long step, int epoch, string name, double value)
+        {
+        }
 
         private void Flush()
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -7,6 +8,8 @@ namespace SweepCluster.Denoising.Training;
 /// Writes every event as one JSON object on its own line (<c>{"type":"metric",...}</c>) and flushes it, so a
 /// parent process reading the stream line by line sees each event as soon as it happens. Safe to call from
 /// several threads (a lock keeps lines whole). The writer is not disposed: its owner does that.
+/// JSON has no number for NaN or the infinities: a metric's value is then the string <c>"NaN"</c>,
+/// <c>"Infinity"</c> or <c>"-Infinity"</c> (what the silo and the coordinator read back as the value).
 /// </summary>
 public sealed class JsonLinesTrialEvents : ITrialEvents
 {
@@ -38,18 +41,25 @@ public sealed class JsonLinesTrialEvents : ITrialEvents
     public void Metric(long step, int epoch, string name, double value, MetricKind kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (!double.IsFinite(value))
-        {
-            return;
-        }
-
         Write("metric", w =>
         {
             w.WriteNumber("step", step);
             w.WriteNumber("epoch", epoch);
             w.WriteString("name", name);
-            w.WriteNumber("value", value);
+            WriteValue(w, value);
             w.WriteString("kind", KindName(kind));
+        });
+    }
+
+    public void Diverged(long step, int epoch, string name, double value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Write("diverged", w =>
+        {
+            w.WriteNumber("step", step);
+            w.WriteNumber("epoch", epoch);
+            w.WriteString("name", name);
+            WriteValue(w, value);
         });
     }
 
@@ -75,6 +85,18 @@ public sealed class JsonLinesTrialEvents : ITrialEvents
             w.WritePropertyName("summary");
             summary.WriteTo(w);
         });
+    }
+
+    private static void WriteValue(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber("value", value);
+        }
+        else
+        {
+            w.WriteString("value", value.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static string KindName(MetricKind kind) => kind switch

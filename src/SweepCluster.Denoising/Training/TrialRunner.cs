@@ -19,6 +19,9 @@ namespace SweepCluster.Denoising.Training;
 /// metric point as a JSON line, appended across resumes), <c>panels/panel_N.png</c> and <c>summary.json</c>.
 /// Metric names are the protocol's; epoch means carry the prefix <c>epoch.</c> (<c>epoch.loss.cross</c>) because
 /// they are reported at the epoch's last step, where the step's own point already holds the plain name.
+/// The first step whose loss is NaN or infinite ends the run with <see cref="TrainingDivergedException"/> (after its
+/// points and a <see cref="ITrialEvents.Diverged"/> event); only a non-finite first step, where the weights are
+/// still the initial ones, is <see cref="Runtime.NonFiniteStartException"/> instead.
 /// </summary>
 public static class TrialRunner
 {
@@ -132,6 +135,13 @@ public static class TrialRunner
             // Wall-clock facts of the step, outside the trainer's deterministic metrics: the silo turns them into
             // the step-duration histogram and the GPU memory gauge.
             Metric(result.Step, result.Epoch, TimeStepMetric, stepSeconds, MetricKind.Step);
+            if (TrainingDivergedException.FirstNonFiniteLoss(result.Metrics) is { } diverged)
+            {
+                // Training on would only carry NaN forward, and so would a retry: stop here, with the point reported.
+                events.Diverged(result.Step, result.Epoch, diverged.Key, diverged.Value);
+                throw new TrainingDivergedException(result.Step, diverged.Key, diverged.Value);
+            }
+
             if (trainer.Device.type == DeviceType.CUDA && (gpuMemorySampledAt is null || clock.Elapsed - gpuMemorySampledAt > GpuMemoryInterval))
             {
                 // TorchSharp has no allocator statistics: nvidia-smi's figure for this process, a few times a minute.

@@ -15,6 +15,8 @@ internal sealed class RecordingTrialEvents : ITrialEvents
 
     public List<TrialSummary> Summaries { get; } = [];
 
+    public List<(long Step, int Epoch, string Name, double Value)> Divergences { get; } = [];
+
     public void Progress(int epoch, int epochs, long step, long steps, double? etaSeconds) => ProgressEvents.Add((epoch, step, steps));
 
     public void Metric(long step, int epoch, string name, double value, MetricKind kind) => Metrics.Add((step, epoch, name, value, kind));
@@ -24,4 +26,6 @@ internal sealed class RecordingTrialEvents : ITrialEvents
     public void Artifact(string path, ArtifactKind kind, string name) => Artifacts.Add((path, kind, name));
 
     public void Summary(TrialSummary summary) => Summaries.Add(summary);
+
+    public void Diverged(long step, int epoch, string name, double value) => Divergences.Add((step, epoch, name, value));
 }
