@@ -273,6 +273,22 @@ public sealed class CoordinatorCore
         return Next(await _store.UpdateTrialAsync(trialId, trial => TrialLifecycle.Fail(trial, attempt, siloId, now, message), cancellationToken));
     }
 
+    /// <summary>
+    /// Ends an attempt whose training diverged, and its trial, as failed with the reason
+    /// <c>diverged at step N (loss.X = NaN)</c>; the trial is not retried. A repeated report changes nothing.
+    /// </summary>
+    public async Task<Outcome<TrialSnapshot>> FailDivergedAsync(string siloId, string trialId, int attempt, Divergence divergence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(divergence);
+        if (string.IsNullOrWhiteSpace(divergence.Metric) || divergence.Step < 0 || double.IsFinite(divergence.Value))
+        {
+            return Refusal.Invalid($"A divergence names the loss, a step of 0 or more and its value, NaN or infinite; not {divergence}.");
+        }
+
+        var now = _time.GetUtcNow();
+        return Next(await _store.UpdateTrialAsync(trialId, trial => TrialLifecycle.Diverge(trial, attempt, siloId, now, divergence), cancellationToken));
+    }
+
     /// <summary>Declares every attempt whose lease has run out lost and requeues (or fails) its trial. Returns the trials changed.</summary>
     public async Task<IReadOnlyList<TrialSnapshot>> ExpireLeasesAsync(CancellationToken cancellationToken)
     {

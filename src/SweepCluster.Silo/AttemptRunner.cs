@@ -28,6 +28,7 @@ internal sealed class AttemptRunner
     private ProgressReport? _progress;
     private string _status = "starting";
     private string? _summaryJson;
+    private DivergenceReport? _diverged;
     private ITrialProcess? _process;
     private volatile bool _released;
     private volatile bool _shuttingDown;
@@ -280,6 +281,9 @@ internal sealed class AttemptRunner
             case SummaryEvent s:
                 _summaryJson = s.SummaryJson;
                 break;
+            case DivergedEvent d:
+                _diverged ??= new DivergenceReport(d.Step, d.Name, d.Value);
+                break;
             default:
                 break;
         }
@@ -392,6 +396,15 @@ internal sealed class AttemptRunner
         {
             Result = AttemptResult.Stopped;
             await FailQuietlyAsync($"silo {_options.SiloId} shut down and killed the attempt", token);
+            return;
+        }
+
+        if (_diverged is { } diverged)
+        {
+            // Whatever the exit code: the trainer said its loss stopped being finite, and a retry would diverge again.
+            await DeliverAsync(() => _client.FailDivergedAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, diverged, token), "the divergence", token);
+            Result = AttemptResult.Failed;
+            Log($"{diverged.Reason}; reported as failed, not to be retried");
             return;
         }
 

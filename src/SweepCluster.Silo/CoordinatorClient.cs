@@ -120,6 +120,17 @@ public sealed class CoordinatorClient
         using var response = await SendAsync(HttpMethod.Post, $"{AttemptPath(siloId, trialId, attempt)}/fail", () => Json(body), TimeSpan.Zero, cancellationToken);
     }
 
+    /// <summary>
+    /// Fails the attempt because its training diverged: the coordinator fails the trial without a retry and words the
+    /// reason from <paramref name="divergence"/> itself; <c>error</c> carries the same words for the log.
+    /// </summary>
+    public async Task FailDivergedAsync(string siloId, string trialId, int attempt, DivergenceReport divergence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(divergence);
+        var body = new { error = divergence.Reason, diverged = new { step = divergence.Step, metric = divergence.Metric, value = divergence.Value } };
+        using var response = await SendAsync(HttpMethod.Post, $"{AttemptPath(siloId, trialId, attempt)}/fail", () => Json(body), TimeSpan.Zero, cancellationToken);
+    }
+
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken) => outcome switch
     {
         { Exception: HttpRequestException } => true,

@@ -19,6 +19,12 @@ internal static class SiloTelemetry
 
     public static void Observe(string siloId, IReadOnlyList<SlotDescription> slots, string name, double value)
     {
+        if (!double.IsFinite(value))
+        {
+            // A diverged run's NaN is stored with its points; it is no duration and no byte count.
+            return;
+        }
+
         if (name == StepTime)
         {
             SweepClusterTelemetry.RecordTrainStep(slots.Any(s => s.IsGpu) ? "cuda" : "cpu", TimeSpan.FromSeconds(value));

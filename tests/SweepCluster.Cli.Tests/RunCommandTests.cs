@@ -174,6 +174,27 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("complete", row.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task A_diverging_trial_fails_without_a_retry_and_the_matrix_says_where_it_diverged()
+    {
+        var sweep = _temp.Write("diverging.yaml", TinySweeps.Diverging);
+        var state = Path.Combine(_temp.Path, "state");
+
+        var result = await CliProcess.RunAsync(_temp.Path, TimeSpan.FromSeconds(120), "run", sweep, "--state", state, "--cpu-slots", "1", "--threads", "1");
+
+        // 2: the run finished, not every trial succeeded.
+        Assert.True(result.ExitCode == 2, result.Transcript);
+        using var matrix = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "reports", "diverging", "matrix.json")));
+        var row = Assert.Single(matrix.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal("incomplete", row.GetProperty("state").GetString());
+        Assert.Equal("0/1 succeeded; 1 failed", row.GetProperty("status").GetString());
+        var note = row.GetProperty("note").GetString()!;
+        Assert.Matches(@"^seed 0 failed: diverged at step \d+ \(loss[.a-z_]* = (NaN|Infinity|-Infinity)\)$", note);
+        Assert.Contains($"diverging: {note}", result.Output, StringComparison.Ordinal);
+        var attempts = Directory.GetDirectories(Path.Combine(state, "attempts"), "attempt-*", SearchOption.AllDirectories);
+        Assert.True(attempts.Length == 1, string.Join(", ", attempts));
+    }
+
     private static double SummaryScalar(string state, string trialId, string name)
     {
         var path = Path.Combine(state, "attempts", trialId, "attempt-1", "summary.json");

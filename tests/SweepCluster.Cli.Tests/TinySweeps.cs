@@ -48,6 +48,23 @@ internal static class TinySweeps
           evaluation: {panels: 1, trend_epochs: 2}
         """;
 
+    /// <summary>One trial whose learning rate makes its loss NaN within a few steps; three attempts allowed.</summary>
+    public const string Diverging = """
+        name: diverging
+        question: Does a diverging trial fail once, saying where?
+        base:
+          device: cpu
+          threads: 1
+          data: {image_size: 16, train_samples: 16, val_samples: 4, batch_size: 8}
+          model:
+            encoder: {features: [4, 8], latent_channels: 8}
+            decoder_a: {features: [8, 4], latent_channels: 8}
+            decoder_b: {features: [8, 4], latent_channels: 8}
+          trainer: {epochs: 2, lr: 1.0e+30}
+          evaluation: {panels: 1, trend_epochs: 2}
+        max_attempts: 3
+        """;
+
     /// <summary>
     /// The named rows of <c>first</c> (<c>cross_skips: target</c>), <c>second</c> (<c>none</c>) and <c>third</c>
     /// (<c>zeros</c>), one seed each, two short epochs: the same row is the same trial in every file made here.

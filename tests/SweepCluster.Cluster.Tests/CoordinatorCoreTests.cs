@@ -135,6 +135,26 @@ public sealed class CoordinatorCoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Diverged_attempt_fails_the_trial_without_a_retry()
+    {
+        await SubmitAsync(TestData.Trial("t1", maxAttempts: 3));
+        await RegisterAsync(TestData.CpuSilo("silo-a", slots: 1));
+        Assert.Single((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value);
+        await _coordinator.ReportMetricsAsync("silo-a", "t1", 1, [new MetricPoint(12, "loss.cross", double.NaN, 1, "step")], None);
+
+        var failed = await _coordinator.FailDivergedAsync("silo-a", "t1", 1, new Divergence(12, "loss.cross", double.NaN), None);
+
+        Assert.Equal(TrialState.Failed, failed.Value.State);
+        Assert.Empty((await _coordinator.ClaimAsync("silo-a", ["cpu0"], None)).Value);
+        var trial = (await _coordinator.GetTrialAsync("t1", None))!.Snapshot;
+        Assert.Equal((TrialState.Failed, 1), (trial.State, trial.CurrentAttempt));
+        Assert.Equal("diverged at step 12 (loss.cross = NaN)", trial.Attempt!.Error);
+        Assert.True(double.IsNaN(Assert.Single(await _coordinator.GetMetricPointsAsync("t1", None)).Point.Value));
+        Assert.True((await _coordinator.FailDivergedAsync("silo-a", "t1", 1, new Divergence(12, "loss.cross", double.NaN), None)).IsAccepted);
+        Assert.Equal(RefusalKind.Invalid, (await _coordinator.FailDivergedAsync("silo-a", "t1", 1, new Divergence(12, "loss.cross", 0.5), None)).Refusal?.Kind);
+    }
+
+    [Fact]
     public async Task Report_from_a_silo_that_does_not_hold_the_attempt_is_refused()
     {
         await SubmitAsync(TestData.Trial("t1"));

@@ -31,6 +31,14 @@ internal static class ReportTestData
         Trial("reference: supervised_cross", order, seed, summary: summary, parameters: """{"trainer.mode":"supervised_cross"}""", expect: "", expectedVerdict: null,
             configJson: """{"seed":0,"trainer":{"mode":"supervised_cross"}}""");
 
+    /// <summary>A trial that failed for good, its last attempt's error being <paramref name="error"/>.</summary>
+    public static TrialRecord Failed(string config, int order, long seed, string error)
+    {
+        var trial = Trial(config, order, seed, TrialState.Failed);
+        var attempt = new AttemptSnapshot(1, AttemptState.Failed, "silo-a", ["cpu0"], TestData.T0, TestData.T0, TestData.T0, error, null);
+        return trial with { Snapshot = trial.Snapshot with { Attempt = attempt } };
+    }
+
     public static TrialRecord Trial(string config, int order, long seed, TrialState state = TrialState.Succeeded, string? summary = null,
         string parameters = """{"trainer.cross_domain_strategy":"no_skip","trainer.loss_weights.recon":0.5}""", string expect = "pass? test this!",
         string? expectedVerdict = "pass", string configJson = "{}")

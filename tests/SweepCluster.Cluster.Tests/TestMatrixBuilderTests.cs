@@ -123,6 +123,32 @@ public sealed class TestMatrixBuilderTests
     }
 
     [Fact]
+    public void A_failed_seed_is_counted_and_its_reason_is_in_the_note()
+    {
+        TrialRecord[] trials =
+        [
+            ReportTestData.Trial("huge_lr", 0, 0, summary: ReportTestData.Summary()),
+            ReportTestData.Failed("huge_lr", 1, 1, "diverged at step 12 (loss.cross = NaN)"),
+            ReportTestData.Failed("huge_lr", 2, 2, "the trial process exited with code 1; last standard error:\nout of memory\n"),
+            ReportTestData.Failed("huger_lr", 3, 0, "diverged at step 3 (loss.total = Infinity)"),
+        ];
+
+        var matrix = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials);
+
+        var (some, all) = (matrix.Rows[0], matrix.Rows[1]);
+        Assert.Equal((RowState.Incomplete, "1/3 succeeded; 2 failed"), (some.State, some.Status));
+        Assert.Equal(
+            "seed 1 failed: diverged at step 12 (loss.cross = NaN); seed 2 failed: the trial process exited with code 1; last standard error: / out of memory",
+            some.Note);
+        Assert.Equal((RowState.Incomplete, "0/1 succeeded; 1 failed"), (all.State, all.Status));
+        Assert.Null(all.Verdict);
+        Assert.Equal("seed 0 failed: diverged at step 3 (loss.total = Infinity)", all.Note);
+        var markdown = MarkdownMatrixRenderer.Render(matrix);
+        Assert.Contains("seed 1 failed: diverged at step 12 (loss.cross = NaN)", markdown, StringComparison.Ordinal);
+        Assert.Contains("0/1 succeeded; 1 failed", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Non_finite_and_unreadable_summaries_are_left_out_with_a_warning()
     {
         TrialRecord[] trials =

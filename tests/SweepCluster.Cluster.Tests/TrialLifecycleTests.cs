@@ -153,6 +153,35 @@ public sealed class TrialLifecycleTests
         Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
     }
 
+    [Theory]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    [InlineData(double.NegativeInfinity, "-Infinity")]
+    public void Diverged_attempt_fails_the_trial_at_once_with_the_step_and_the_loss(double value, string shown)
+    {
+        var running = InState(TrialState.Running);
+        Assert.Equal(3, running.MaxAttempts);
+
+        var next = Apply(TrialLifecycle.Diverge(running, 1, "silo-a", _clock.GetUtcNow(), new Divergence(37, "loss.cross", value)));
+
+        Assert.Equal(TrialState.Failed, next.State);
+        Assert.Equal(1, next.CurrentAttempt);
+        Assert.Null(next.PendingReason);
+        Assert.Equal(AttemptState.Failed, next.Attempt!.State);
+        Assert.Equal($"diverged at step 37 (loss.cross = {shown})", next.Attempt.Error);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(next, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
+    }
+
+    [Fact]
+    public void Diverge_repeated_by_the_same_attempt_is_accepted_without_a_change()
+    {
+        var divergence = new Divergence(5, "loss.total", double.NaN);
+        var failed = Apply(TrialLifecycle.Diverge(InState(TrialState.Running), 1, "silo-a", _clock.GetUtcNow(), divergence));
+
+        Assert.True(TrialLifecycle.Diverge(failed, 1, "silo-a", _clock.GetUtcNow(), divergence).Value.Unchanged);
+        Assert.Equal(RefusalKind.NotHolder, TrialLifecycle.Diverge(InState(TrialState.Running), 1, "silo-b", _clock.GetUtcNow(), divergence).Refusal?.Kind);
+    }
+
     [Fact]
     public void Expire_is_refused_while_the_lease_is_valid()
     {

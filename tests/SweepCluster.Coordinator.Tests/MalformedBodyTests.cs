@@ -50,6 +50,8 @@ public sealed class MalformedBodyTests(CoordinatorApiFixture fixture) : IClassFi
         { "/api/silos/s/trials/t/attempts/1/metrics", """{"points":[{"step":1,"name":"x","value":"one","kind":"step"}]}""", "points[0].value" },
         { "/api/silos/s/trials/t/attempts/1/complete", """{"summary":[1,2]}""", "summary" },
         { "/api/silos/s/trials/t/attempts/0/fail", """{"error":"x"}""", "attempt" },
+        { "/api/silos/s/trials/t/attempts/1/fail", """{"diverged":{"step":7,"metric":"loss.cross","value":0.5}}""", "diverged.value" },
+        { "/api/silos/s/trials/t/attempts/1/fail", """{"diverged":{"step":7,"value":"NaN"}}""", "diverged.metric" },
     };
 
     [Theory]

@@ -83,6 +83,33 @@ public sealed class SiloRuntimeTests(CoordinatorServerFixture coordinator) : ICl
     }
 
     [Fact]
+    public async Task Diverged_child_fails_its_trial_without_a_retry_and_its_NaN_loss_is_stored()
+    {
+        var (sweepId, label) = (NewId("sweep"), NewId("label"));
+        // What trial-run writes when a loss stops being finite: the point, the diverged event, one stderr line, exit code 3.
+        var launcher = new ScriptLauncher(_ => """
+            echo '{"type":"metric","step":6,"epoch":1,"name":"loss.cross","value":0.25,"kind":"step"}'
+            echo '{"type":"metric","step":7,"epoch":1,"name":"loss.cross","value":"NaN","kind":"step"}'
+            echo '{"type":"diverged","step":7,"epoch":1,"name":"loss.cross","value":"NaN"}'
+            echo 'diverged at step 7 (loss.cross = NaN)' >&2
+            exit 3
+            """);
+        await using var silo = RunningSilo.Start(coordinator, label, launcher);
+        await coordinator.SubmitAsync(sweepId, label, maxAttempts: 3);
+        var trialId = $"{sweepId}-t0";
+
+        await Eventually.HoldsAsync(async () => (await coordinator.GetTrialAsync(trialId)).State == TrialState.Failed, "the trial failed");
+
+        var attempt = Assert.Single(await coordinator.GetAsync<List<AttemptDto>>($"api/trials/{trialId}/attempts"));
+        Assert.Equal((AttemptState.Failed, "diverged at step 7 (loss.cross = NaN)"), (attempt.State, attempt.Error));
+        var points = await coordinator.GetAsync<List<MetricRecordDto>>($"api/trials/{trialId}/metrics");
+        Assert.Equal([6L, 7L], points.Select(p => p.Step).Order());
+        Assert.True(double.IsNaN(points.Single(p => p.Step == 7).Value));
+        await Eventually.HoldsAsync(() => silo.Runtime.GetProgress().Failed == 1, "the silo counted the failure");
+        Assert.Single(launcher.Started);
+    }
+
+    [Fact]
     public async Task Cancelling_the_sweep_kills_the_running_child()
     {
         var (sweepId, label) = (NewId("sweep"), NewId("label"));

@@ -24,6 +24,20 @@ public sealed class TrialEventParserTests
         Assert.True(double.IsNaN(metric.Value));
     }
 
+    // The lines the trainer writes (SweepCluster.Denoising.Tests, JsonLinesTrialEventsTests).
+    [Theory]
+    [InlineData("NaN", double.NaN)]
+    [InlineData("Infinity", double.PositiveInfinity)]
+    [InlineData("-Infinity", double.NegativeInfinity)]
+    public void Non_finite_loss_and_its_divergence_are_read_back(string written, double value)
+    {
+        var metric = Assert.IsType<MetricEvent>(TrialEventParser.Parse($$"""{"type":"metric","step":12,"epoch":2,"name":"loss.cross","value":"{{written}}","kind":"step"}"""));
+        var diverged = Assert.IsType<DivergedEvent>(TrialEventParser.Parse($$"""{"type":"diverged","step":12,"epoch":2,"name":"loss.cross","value":"{{written}}"}"""));
+
+        Assert.Equal((12L, "loss.cross", value), (metric.Step, metric.Name, metric.Value));
+        Assert.Equal(new DivergedEvent(12, 2, "loss.cross", value), diverged);
+    }
+
     [Theory]
     [InlineData("epoch 1/4 loss 0.3")]
     [InlineData("")]
@@ -31,6 +45,8 @@ public sealed class TrialEventParserTests
     [InlineData("""{"type":"unknown"}""")]
     [InlineData("""{"type":"metric","step":1,"value":1}""")]
     [InlineData("""{"type":"summary","summary":3}""")]
+    [InlineData("""{"type":"diverged","step":3,"value":"NaN"}""")]
+    [InlineData("""{"type":"diverged","name":"loss.cross","value":"NaN"}""")]
     [InlineData("[1,2]")]
     public void Anything_else_is_a_log_line(string line)
     {

@@ -11,6 +11,8 @@ namespace SweepCluster.Cluster.Lifecycle;
 /// <item>Heartbeat: leased|running -> running, the lease renewed; only from the live attempt's silo.</item>
 /// <item>Complete: leased|running -> succeeded (attempt succeeded).</item>
 /// <item>Fail: leased|running -> pending (attempt failed) while attempts remain, else failed.</item>
+/// <item>Diverge: leased|running -> failed (attempt failed, "diverged at step N (loss.X = NaN)"), attempts left or not:
+/// a retry would diverge again.</item>
 /// <item>Expire: leased|running with the lease run out -> pending (attempt lost) while attempts remain, else failed.</item>
 /// <item>Cancel: pending|leased|running -> cancelled (a live attempt is cancelled too).</item>
 /// <item>Remove (a new revision of the sweep no longer lists the trial): pending|leased|running -> cancelled as Cancel
@@ -23,7 +25,7 @@ namespace SweepCluster.Cluster.Lifecycle;
 /// The attempt number is the fencing token: a report naming any other attempt, or naming the
 /// latest attempt after it ended (lost, failed, cancelled), is refused as
 /// <see cref="RefusalKind.StaleAttempt"/>. A repeated Complete or Fail of the same attempt from
-/// the same silo is accepted as unchanged, so retried requests are idempotent.
+/// the same silo (or a repeated Diverge) is accepted as unchanged, so retried requests are idempotent.
 /// A lease that has run out still belongs to its holder until <see cref="Expire"/> is applied:
 /// only the coordinator's expiry pass takes a trial away.
 /// </para>
@@ -116,6 +118,31 @@ public static class TrialLifecycle
 
         var ended = trial.Attempt! with { State = AttemptState.Failed, EndedAt = now, Error = error };
         return Requeue(trial, ended, "attempt.failed", $"attempt {attempt} failed: {error}");
+    }
+
+    /// <summary>Ends the live attempt as failed because its training diverged, and the trial with it: no retry.</summary>
+    public static Outcome<TrialChange> Diverge(TrialSnapshot trial, int attempt, string siloId, DateTimeOffset now, Divergence divergence)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(divergence);
+        if (trial.State == TrialState.Failed && IsSameEndedAttempt(trial, attempt, siloId, AttemptState.Failed))
+        {
+            return Repeat(trial, "attempt.failed", attempt);
+        }
+
+        if (CheckHolder(trial, attempt, siloId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var reason = divergence.Reason;
+        var failed = trial with
+        {
+            State = TrialState.Failed,
+            Attempt = trial.Attempt! with { State = AttemptState.Failed, EndedAt = now, Error = reason },
+            PendingReason = null,
+        };
+        return Accept(failed, "attempt.failed", $"attempt {attempt} failed: {reason}; trial {trial.Id} failed without a retry (a retry would diverge again)");
     }
 
     /// <summary>Declares the live attempt lost because its lease ran out; the trial retries while attempts remain.</summary>

@@ -15,7 +15,8 @@ namespace SweepCluster.Cluster.Reports;
 /// scalar of the trainer's summary (<c>scalars</c> in docs/trial-protocol.md) becomes a mean and a
 /// sample standard deviation (divisor n - 1) over the seeds that reported a finite value. The cross
 /// loss counts as going down (or below its floor) when a strict majority of the succeeded seeds say so
-/// (a tie is not a majority).
+/// (a tie is not a majority). Each failed trial is named in its row's note with its last attempt's error on
+/// one line (<c>seed 3 failed: diverged at step 12 (loss.cross = NaN)</c>).
 /// <para>
 /// A trial whose configuration has <c>trainer.mode: supervised_cross</c> is a reference trial: its group
 /// becomes the supervised cross reference row (in <see cref="TestMatrix.References"/>), and sets the ceiling of the
@@ -54,11 +55,12 @@ public static class TestMatrixBuilder
             var parameters = ReadParameters(members[0], warnings);
             if (IsSupervisedCross(members[0]))
             {
-                referenceRows.Add(BuildRow(members, parameters, metricPoints, warnings) with
+                var referenceRow = BuildRow(members, parameters, metricPoints, warnings);
+                referenceRows.Add(referenceRow with
                 {
                     Kind = RowKind.SupervisedCross,
                     GapClosed = 1,
-                    Note = "trained against the other contrast's clean image (the ceiling of the cross output)",
+                    Note = JoinNotes("trained against the other contrast's clean image (the ceiling of the cross output)", referenceRow.Note),
                 });
                 continue;
             }
@@ -144,11 +146,12 @@ public static class TestMatrixBuilder
             : rule.DecideRelative(gapClosed, row.LeakageCross?.Mean, row.CrossGoingDown, row.CrossBelowFloor);
         var expected = VerdictRule.ParseExpected(row.ExpectedVerdict);
         bool? agrees = verdict is { } measured && expected is { } wanted ? measured == wanted : null;
-        var note = row.CrossBelowFloor == true && row.CrossLossFinal is { } loss && row.NoiseFloorCross is { } floor
+        var belowFloor = row.CrossBelowFloor == true && row.CrossLossFinal is { } loss && row.NoiseFloorCross is { } floor
             ? string.Create(CultureInfo.InvariantCulture,
                 $"copies the target's noise: cross loss {loss.Mean:G3} below its floor {floor.Mean:G3} ({row.BelowFloorVotes}/{row.N} seeds)")
             : string.Empty;
-        return row with { GapClosed = gapClosed, Verdict = verdict, AgreesWithExpected = agrees, Note = note };
+        // The row's failures (from BuildRow) come first: a reader must know about them before reading any number.
+        return row with { GapClosed = gapClosed, Verdict = verdict, AgreesWithExpected = agrees, Note = JoinNotes(row.Note, belowFloor) };
     }
 
     private static TestMatrixRow BuildRow(
@@ -203,8 +206,27 @@ public static class TestMatrixBuilder
             CrossExcessRelDecrease: Stat(ReportMetricNames.CrossExcessRelDecrease),
             CrossExcessRelDecreaseErr: Stat(ReportMetricNames.CrossExcessRelDecreaseErr),
             CrossBelowFloor: Majority(belowFloor),
-            BelowFloorVotes: belowFloor.Count(v => v));
+            BelowFloorVotes: belowFloor.Count(v => v),
+            Note: string.Join("; ", members.Where(t => t.Snapshot.State == TrialState.Failed).Select(Failure)));
     }
+
+    /// <summary>Longest failure reason a note quotes; the whole text is in the trial's attempts and the event log.</summary>
+    private const int MaxFailureLength = 200;
+
+    /// <summary>A failed trial as the row's note names it: <c>seed 3 failed: diverged at step 12 (loss.cross = NaN)</c>, on one line.</summary>
+    private static string Failure(TrialRecord trial)
+    {
+        var lines = (trial.Snapshot.Attempt?.Error ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var reason = lines.Length == 0 ? "no reason recorded" : string.Join(" / ", lines);
+        if (reason.Length > MaxFailureLength)
+        {
+            reason = reason[..(MaxFailureLength - 3)] + "...";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"seed {trial.Definition.Seed} failed: {reason}");
+    }
+
+    private static string JoinNotes(params string[] notes) => string.Join("; ", notes.Where(n => !string.IsNullOrWhiteSpace(n)));
 
     private static MeasuredStat? Aggregate(List<(TrialRecord Trial, Dictionary<string, double> Scalars)> scalars, string name, string configName, List<string>? warnings)
     {

@@ -21,7 +21,7 @@ namespace SweepCluster.Cluster.Reports;
 /// <param name="CrossExcessRelDecrease">The relative decrease of the excess over the trend window, and (next) each seed's uncertainty of it.</param>
 /// <param name="CrossBelowFloor">True when a strict majority of the succeeded seeds report the cross loss below its floor by more than its uncertainty.</param>
 /// <param name="BelowFloorVotes">How many succeeded seeds report the cross loss below its floor.</param>
-/// <param name="Note">What a reader should know beside the numbers, in words (what a reference is; a loss below its floor).</param>
+/// <param name="Note">What a reader should know beside the numbers, in words (each failed seed and its reason; what a reference is; a loss below its floor).</param>
 public sealed record TestMatrixRow(
     string ConfigKey,
     string ConfigName,

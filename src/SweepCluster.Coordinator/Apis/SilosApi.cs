@@ -364,12 +364,33 @@ public static class SilosApi
         }
 
         RequireAttempt(errors, "attempt", attempt);
+        Divergence? divergence = null;
+        if (body.Diverged is { } diverged)
+        {
+            var ok = errors.Require("diverged.step", diverged.Step) & errors.Require("diverged.metric", diverged.Metric) & errors.Require("diverged.value", diverged.Value);
+            if (diverged.Step is < 0)
+            {
+                errors.Add("diverged.step", $"diverged.step must be 0 or more, not {diverged.Step}.");
+                ok = false;
+            }
+
+            if (diverged.Value is { } value && double.IsFinite(value))
+            {
+                errors.Add("diverged.value", "diverged.value must be NaN or infinite (\"NaN\", \"Infinity\", \"-Infinity\").");
+                ok = false;
+            }
+
+            divergence = ok ? new Divergence(diverged.Step!.Value, diverged.Metric!, diverged.Value!.Value) : null;
+        }
+
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
 
-        var outcome = await core.FailAsync(siloId, trialId, attempt, body.Error ?? string.Empty, cancellationToken);
+        var outcome = divergence is not null
+            ? await core.FailDivergedAsync(siloId, trialId, attempt, divergence, cancellationToken)
+            : await core.FailAsync(siloId, trialId, attempt, body.Error ?? string.Empty, cancellationToken);
         CoordinatorTelemetry.RecordAttemptEnd(outcome, attempt, "failed", time);
         if (outcome.IsAccepted && outcome.Value.State == TrialState.Pending)
         {

@@ -4,4 +4,10 @@ namespace SweepCluster.Coordinator.Contracts;
 public sealed class FailRequest
 {
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Set when the attempt failed because its training diverged: the trial then fails without a retry, with the
+    /// reason worded from it (<c>diverged at step N (loss.X = NaN)</c>) instead of <see cref="Error"/>.
+    /// </summary>
+    public DivergenceDto? Diverged { get; init; }
 }

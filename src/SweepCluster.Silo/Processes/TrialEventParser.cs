@@ -34,6 +34,8 @@ internal static class TrialEventParser
                 "checkpoint" when Text(root, "path") is { } path => new CheckpointEvent(path, Long(root, "step"), Int(root, "epoch")),
                 "artifact" when Text(root, "path") is { } path => new ArtifactEvent(path, Text(root, "kind") ?? "file", Text(root, "name")),
                 "summary" when root.TryGetProperty("summary", out var summary) && summary.ValueKind == JsonValueKind.Object => new SummaryEvent(summary.GetRawText()),
+                "diverged" when Long(root, "step") is { } step && Text(root, "name") is { } name && Double(root, "value") is { } value =>
+                    new DivergedEvent(step, Int(root, "epoch"), name, value),
                 _ => null,
             };
         }
@@ -85,4 +87,7 @@ internal static class TrialEventParser
     internal sealed record ArtifactEvent(string Path, string Kind, string? Name) : TrialEvent;
 
     internal sealed record SummaryEvent(string SummaryJson) : TrialEvent;
+
+    /// <summary>The loss <paramref name="Name"/> of step <paramref name="Step"/> became <paramref name="Value"/> (NaN or infinite): the trial diverged.</summary>
+    internal sealed record DivergedEvent(long Step, int? Epoch, string Name, double Value) : TrialEvent;
 }
