@@ -64,7 +64,7 @@ public sealed class CoordinatorCore
         }
 
         var now = _time.GetUtcNow();
-        return Outcome<SubmitResult>.Accepted(await _store.SubmitSweepAsync(sweep.Id,
+        return Outcome<SubmitResult>.Accepted(await _store.SubmitSweepAsync(sweep.Id, [.. trials.Select(t => t.Id)],
             (stored, storedTrials) => SweepRevisions.Plan(stored, storedTrials, sweep, trials, now, InitialPendingReason), cancellationToken));
     }
 

@@ -157,6 +157,22 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listed_trial_another_sweep_holds_stays_that_sweeps_and_submitting_again_is_no_change()
+    {
+        // The same config and seed in two sweep files is one trial id, and a trial belongs to one sweep.
+        await Store.SubmitSweepAsync(TestData.Sweep("sweep-2"), [TestData.Trial("shared")], "queued", None);
+
+        var first = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("own"), TestData.Trial("shared", order: 1)], "queued", None);
+        var again = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("own"), TestData.Trial("shared", order: 1)], "queued", None);
+
+        Assert.Equal((1, 1, 1), (first.Revision, first.TrialsAdded, first.TrialsElsewhere));
+        Assert.Equal("revision 1: 1 trial added; 1 listed trial is already another sweep's and not part of this one", first.Describe());
+        Assert.Equal((1, (int?)null, 1, 1), (again.Revision, again.PreviousRevision, again.TrialsKept, again.TrialsElsewhere));
+        Assert.Equal(["own"], (await Store.ListTrialsAsync("sweep-1", None)).Select(t => t.Snapshot.Id));
+        Assert.Equal("sweep-2", (await Store.GetTrialAsync("shared", None))!.Snapshot.SweepId);
+    }
+
+    [Fact]
     public async Task Concurrent_submissions_of_one_sweep_each_decide_on_what_the_one_before_wrote()
     {
         // Two definitions, submitted alternately from two store instances at once on a new sweep: exactly one creates

@@ -13,5 +13,6 @@ internal static class TrialStoreSubmissions
     /// <param name="now">When the submission happens: the end of attempts its removals cancel.</param>
     public static Task<SubmitResult> SubmitSweepAsync(this ITrialStore store, NewSweep sweep, IReadOnlyList<NewTrial> trials, string pendingReason,
         DateTimeOffset now, CancellationToken cancellationToken) =>
-        store.SubmitSweepAsync(sweep.Id, (stored, storedTrials) => SweepRevisions.Plan(stored, storedTrials, sweep, trials, now, pendingReason), cancellationToken);
+        store.SubmitSweepAsync(sweep.Id, [.. trials.Select(t => t.Id)],
+            (stored, storedTrials) => SweepRevisions.Plan(stored, storedTrials, sweep, trials, now, pendingReason), cancellationToken);
 }

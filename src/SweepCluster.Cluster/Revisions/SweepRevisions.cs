@@ -19,13 +19,16 @@ namespace SweepCluster.Cluster.Revisions;
 /// (<see cref="TrialLifecycle.Restore"/>: pending again if its removal cancelled it, its result reused if it had
 /// finished). A trial whose removal cancelled its last allowed attempt stays cancelled until a revision allows it
 /// more attempts.</item>
+/// <item>A listed trial whose id another sweep holds (the same config and seed in two sweep files) stays that sweep's:
+/// a trial belongs to one sweep. It is neither compared nor added, only counted (<see cref="SubmitResult.TrialsElsewhere"/>).</item>
 /// </list>
 /// </remarks>
 public static class SweepRevisions
 {
     /// <summary>Decides what submitting <paramref name="sweep"/> with <paramref name="trials"/> does.</summary>
     /// <param name="stored">The stored sweep of the same id; null when it is new.</param>
-    /// <param name="storedTrials">Every trial stored for that sweep, removed ones included.</param>
+    /// <param name="storedTrials">Every trial stored for that sweep, removed ones included, and the listed trials another
+    /// sweep holds (a trial belongs to one sweep: those stay that sweep's and are not part of this one).</param>
     /// <param name="now">When the submission happens (the end of attempts its removals cancel).</param>
     /// <param name="pendingReason">The pending reason of trials added or pending again.</param>
     public static SubmitPlan Plan(
@@ -39,22 +42,27 @@ public static class SweepRevisions
         ArgumentNullException.ThrowIfNull(storedTrials);
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(trials);
+        var own = storedTrials.Where(t => string.Equals(t.Snapshot.SweepId, sweep.Id, StringComparison.Ordinal)).ToList();
+        var elsewhere = storedTrials.Where(t => !string.Equals(t.Snapshot.SweepId, sweep.Id, StringComparison.Ordinal))
+            .Select(t => t.Definition.Id).ToHashSet(StringComparer.Ordinal);
+        // Left out of the comparison too: otherwise they would look added at every submission.
+        var mine = trials.Where(t => !elsewhere.Contains(t.Id)).ToList();
         if (stored is null)
         {
-            var created = new SubmitResult(true, 1, null, trials.Count, 0, 0, 0, []);
-            return new SubmitPlan(sweep, 1, trials, pendingReason, [], [], "sweep.submitted", $"sweep {sweep.Name}: {created.Describe()}", created);
+            var created = new SubmitResult(true, 1, null, mine.Count, 0, 0, 0, elsewhere.Count, []);
+            return new SubmitPlan(sweep, 1, mine, pendingReason, [], [], "sweep.submitted", $"sweep {sweep.Name}: {created.Describe()}", created);
         }
 
-        var listed = storedTrials.Where(t => t.Snapshot.RemovedInRevision is null).Select(t => t.Definition).ToList();
-        var diff = SweepDefinitionDiff.Compare(stored.Sweep, listed, sweep, trials);
+        var listed = own.Where(t => t.Snapshot.RemovedInRevision is null).Select(t => t.Definition).ToList();
+        var diff = SweepDefinitionDiff.Compare(stored.Sweep, listed, sweep, mine);
         if (diff.IsSame)
         {
-            var same = new SubmitResult(false, stored.Revision, null, 0, 0, 0, trials.Count, []);
+            var same = new SubmitResult(false, stored.Revision, null, 0, 0, 0, mine.Count, elsewhere.Count, []);
             return new SubmitPlan(null, stored.Revision, [], pendingReason, [], [], "sweep.submitted", $"sweep {sweep.Name}: {same.Describe()}", same);
         }
 
         var revision = stored.Revision + 1;
-        var byId = storedTrials.ToDictionary(t => t.Definition.Id, StringComparer.Ordinal);
+        var byId = own.ToDictionary(t => t.Definition.Id, StringComparer.Ordinal);
         var changes = new List<TrialChange>();
         var cancelled = 0;
         foreach (var id in diff.Removed)
@@ -66,7 +74,7 @@ public static class SweepRevisions
 
         var newTrials = new List<NewTrial>();
         var redefined = new List<NewTrial>();
-        foreach (var trial in trials)
+        foreach (var trial in mine)
         {
             if (!byId.TryGetValue(trial.Id, out var existing))
             {
@@ -89,7 +97,8 @@ public static class SweepRevisions
             }
         }
 
-        var result = new SubmitResult(false, revision, stored.Revision, diff.Added.Count, diff.Removed.Count, cancelled, diff.Kept.Count, diff.DescribeChanges());
+        var result = new SubmitResult(false, revision, stored.Revision, diff.Added.Count, diff.Removed.Count, cancelled, diff.Kept.Count, elsewhere.Count,
+            diff.DescribeChanges());
         return new SubmitPlan(sweep, revision, newTrials, pendingReason, redefined, changes, "sweep.revised", $"sweep {sweep.Name}: {result.Describe()}", result);
     }
 }

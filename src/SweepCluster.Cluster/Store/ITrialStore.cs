@@ -31,14 +31,16 @@ namespace SweepCluster.Cluster.Store;
 public interface ITrialStore : IAsyncDisposable
 {
     /// <summary>
-    /// Reads sweep <paramref name="sweepId"/> (null when it is not stored) and every trial stored for it, removed ones
-    /// included, passes them to <paramref name="plan"/> and writes what it returns (<see cref="SubmitPlan"/>): the sweep's
-    /// definition and revision, new trials as pending, replaced trial definitions, trial transitions and the sweep's
-    /// event. The sweep and its trials are locked against every other writer meanwhile, so two submissions of one sweep
-    /// never decide on the same state. A new trial whose id the store already holds for another sweep is left as it is.
-    /// Returns the plan's result.
+    /// Reads sweep <paramref name="sweepId"/> (null when it is not stored), every trial stored for it (removed ones
+    /// included) and the trials of <paramref name="trialIds"/> that another sweep holds, passes them to
+    /// <paramref name="plan"/> and writes what it returns (<see cref="SubmitPlan"/>): the sweep's definition and revision,
+    /// new trials as pending, replaced trial definitions, transitions of the sweep's own trials and the sweep's event. The
+    /// sweep and its own trials are locked against every other writer meanwhile, so two submissions of one sweep never
+    /// decide on the same state. A new trial whose id another sweep holds is left as it is. Returns the plan's result.
     /// </summary>
-    Task<SubmitResult> SubmitSweepAsync(string sweepId, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan, CancellationToken cancellationToken);
+    /// <param name="trialIds">The ids the submission lists.</param>
+    Task<SubmitResult> SubmitSweepAsync(string sweepId, IReadOnlyList<string> trialIds, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan,
+        CancellationToken cancellationToken);
 
     /// <summary>Registers a silo or replaces its labels and slots, and marks it heard from now.</summary>
     Task UpsertSiloAsync(SiloInfo silo, CancellationToken cancellationToken);

@@ -89,8 +89,10 @@ public sealed partial class PostgresTrialStore : ITrialStore
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    public Task<SubmitResult> SubmitSweepAsync(string sweepId, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan, CancellationToken cancellationToken)
+    public Task<SubmitResult> SubmitSweepAsync(string sweepId, IReadOnlyList<string> trialIds, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(trialIds);
         ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync(async (connection, transaction) =>
         {
@@ -105,10 +107,14 @@ public sealed partial class PostgresTrialStore : ITrialStore
                     ? []
                     : await ReadIdsAsync(connection, transaction, "SELECT t.id FROM trials t WHERE t.sweep_id = @sweep ORDER BY t.order_index, t.id FOR UPDATE OF t",
                         cancellationToken, ("@sweep", sweepId));
-                IReadOnlyList<TrialRecord> trials = ids.Count == 0
+                var own = ids.Count == 0
                     ? []
                     : await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.id = ANY(@ids) ORDER BY t.order_index, t.id",
                         cancellationToken, ("@ids", ids.ToArray()));
+                // Other sweeps' trials are only looked at, not changed: no lock.
+                var elsewhere = await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.id = ANY(@ids) AND t.sweep_id <> @sweep",
+                    cancellationToken, ("@ids", trialIds.ToArray()), ("@sweep", sweepId));
+                IReadOnlyList<TrialRecord> trials = [.. own, .. elsewhere];
                 var decided = plan(stored, trials);
                 decided.Check(sweepId, stored, trials);
                 if (decided.Sweep is { } sweep)

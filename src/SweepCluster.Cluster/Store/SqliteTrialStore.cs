@@ -104,16 +104,18 @@ public sealed partial class SqliteTrialStore : ITrialStore
         SqliteConnection.ClearPool(connection);
     }
 
-    public Task<SubmitResult> SubmitSweepAsync(string sweepId, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan, CancellationToken cancellationToken)
+    public Task<SubmitResult> SubmitSweepAsync(string sweepId, IReadOnlyList<string> trialIds, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(trialIds);
         ArgumentNullException.ThrowIfNull(plan);
         return WriteAsync(async (connection, transaction) =>
         {
             // The write lock is held from the first read (BEGIN IMMEDIATE): nothing changes between reading and writing.
             var stored = (await ReadSweepsAsync(connection, transaction, "WHERE s.id = $id", cancellationToken, ("$id", sweepId))).FirstOrDefault();
-            IReadOnlyList<TrialRecord> trials = stored is null
-                ? []
-                : await ReadTrialsAsync(connection, transaction, $"{SelectTrials} WHERE t.sweep_id = $sweep ORDER BY t.order_index, t.id", cancellationToken, ("$sweep", sweepId));
+            var trials = await ReadTrialsAsync(connection, transaction,
+                $"{SelectTrials} WHERE t.sweep_id = $sweep OR t.id IN (SELECT value FROM json_each($ids)) ORDER BY t.order_index, t.id",
+                cancellationToken, ("$sweep", sweepId), ("$ids", ToJson(trialIds)));
             var decided = plan(stored, trials);
             decided.Check(sweepId, stored, trials);
             var now = Now();

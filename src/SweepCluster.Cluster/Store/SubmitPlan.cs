@@ -28,7 +28,7 @@ public sealed record SubmitPlan(
 {
     /// <summary>
     /// Throws when the plan cannot be written against what the store read: a new sweep without a definition, another
-    /// sweep's id, or a redefinition or transition of a trial the sweep does not hold.
+    /// sweep's id, or a redefinition or transition of a trial the sweep does not hold (another sweep's included).
     /// </summary>
     internal void Check(string sweepId, SweepRecord? stored, IReadOnlyList<TrialRecord> storedTrials)
     {
@@ -42,7 +42,8 @@ public sealed record SubmitPlan(
             throw new InvalidOperationException($"The plan for sweep {sweepId} stores sweep {Sweep.Id}.");
         }
 
-        var held = storedTrials.Select(t => t.Definition.Id).ToHashSet(StringComparer.Ordinal);
+        var held = storedTrials.Where(t => string.Equals(t.Snapshot.SweepId, sweepId, StringComparison.Ordinal))
+            .Select(t => t.Definition.Id).ToHashSet(StringComparer.Ordinal);
         var stranger = Redefined.Select(t => t.Id).Concat(Changes.Select(c => c.Next.Id)).FirstOrDefault(id => !held.Contains(id));
         if (stranger is not null)
         {

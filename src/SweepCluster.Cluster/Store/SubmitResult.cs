@@ -13,6 +13,8 @@ namespace SweepCluster.Cluster.Store;
 /// <param name="TrialsCancelled">Of the removed trials, those that had not finished and were cancelled.</param>
 /// <param name="TrialsKept">Trials both revisions list (every trial when the definition is the same); they keep their
 /// state and results.</param>
+/// <param name="TrialsElsewhere">Listed trials whose id another sweep already holds (the same config and seed in two
+/// sweep files): a trial belongs to one sweep, so they stay that sweep's and are not part of this one.</param>
 /// <param name="Changes">What else differs from the previous revision, in words
 /// (<see cref="Revisions.SweepDefinitionDiff.DescribeChanges"/>); empty unless the sweep was revised.</param>
 public sealed record SubmitResult(
@@ -23,28 +25,36 @@ public sealed record SubmitResult(
     int TrialsRemoved,
     int TrialsCancelled,
     int TrialsKept,
+    int TrialsElsewhere,
     IReadOnlyList<string> Changes)
 {
     /// <summary>
     /// The submission in one line: <c>revision 1: 6 trials added</c>, <c>revision 1, unchanged: 6 trials kept (resuming)</c>,
-    /// or <c>revision 2 (was 1): 3 trials added, 2 removed (1 cancelled), 10 kept; changed: question</c>.
+    /// or <c>revision 2 (was 1): 3 trials added, 2 removed (1 cancelled), 10 kept; changed: question</c>; each followed by
+    /// how many listed trials are another sweep's, if any.
     /// </summary>
     public string Describe()
     {
+        var elsewhere = TrialsElsewhere switch
+        {
+            0 => string.Empty,
+            1 => "; 1 listed trial is already another sweep's and not part of this one",
+            _ => string.Create(CultureInfo.InvariantCulture, $"; {TrialsElsewhere} listed trials are already another sweep's and not part of this one"),
+        };
         if (SweepAdded)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"revision {Revision}: {Trials(TrialsAdded)} added");
+            return string.Create(CultureInfo.InvariantCulture, $"revision {Revision}: {Trials(TrialsAdded)} added{elsewhere}");
         }
 
         if (PreviousRevision is not { } previous)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"revision {Revision}, unchanged: {Trials(TrialsKept)} kept (resuming)");
+            return string.Create(CultureInfo.InvariantCulture, $"revision {Revision}, unchanged: {Trials(TrialsKept)} kept (resuming){elsewhere}");
         }
 
         var cancelled = TrialsCancelled > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({TrialsCancelled} cancelled)") : string.Empty;
         var changed = Changes.Count > 0 ? $"; changed: {string.Join(", ", Changes)}" : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"revision {Revision} (was {previous}): {Trials(TrialsAdded)} added, {TrialsRemoved} removed{cancelled}, {TrialsKept} kept{changed}");
+            $"revision {Revision} (was {previous}): {Trials(TrialsAdded)} added, {TrialsRemoved} removed{cancelled}, {TrialsKept} kept{changed}{elsewhere}");
     }
 
     private static string Trials(int count) => string.Create(CultureInfo.InvariantCulture, $"{count} trial{(count == 1 ? string.Empty : "s")}");

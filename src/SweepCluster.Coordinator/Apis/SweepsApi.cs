@@ -56,7 +56,7 @@ public static class SweepsApi
 
         var result = outcome.Value;
         var answer = new SubmitSweepResponse(sweep!.Id, result.SweepAdded, result.TrialsAdded, result.TrialsKept, result.Revision, result.PreviousRevision,
-            result.TrialsRemoved, result.TrialsCancelled, result.Changes, result.Describe());
+            result.TrialsRemoved, result.TrialsCancelled, result.TrialsElsewhere, result.Changes, result.Describe());
         return result.SweepAdded
             ? TypedResults.Created($"/api/sweeps/{Uri.EscapeDataString(sweep.Id)}", answer)
             : TypedResults.Ok(answer);

@@ -10,6 +10,7 @@ namespace SweepCluster.Coordinator.Contracts;
 /// <param name="TrialsRemoved">Trials the previous revision listed and this one does not; they stay stored.</param>
 /// <param name="TrialsCancelled">Of those, the ones that had not finished and were cancelled.</param>
 /// <param name="TrialsKept">Trials both revisions list; they keep their state and results.</param>
+/// <param name="TrialsElsewhere">Listed trials whose id another sweep already holds: they stay that sweep's.</param>
 /// <param name="Changes">What else differs from the previous revision, in words (for example <c>question</c>).</param>
 /// <param name="Summary">All of it in one line, for people: <c>revision 2 (was 1): 3 trials added, 2 removed (1 cancelled), 10 kept</c>.</param>
 public sealed record SubmitSweepResponse(
@@ -21,5 +22,6 @@ public sealed record SubmitSweepResponse(
     int? PreviousRevision,
     int TrialsRemoved,
     int TrialsCancelled,
+    int TrialsElsewhere,
     IReadOnlyList<string> Changes,
     string Summary);
