@@ -7,6 +7,8 @@
 #   ./build.sh bench     deps + what the benchmarks' references need, then a benchmark (benchmarks/):
 #                          bench [OPTIONS]                the training step against PyTorch (--rounds, --steps, --model)
 #                          bench orchestration [OPTIONS]  the orchestration overhead and load against Optuna (--help)
+#                          bench web [OPTIONS]            the web page's first load and updates against a full re-read (--help)
+#                          bench pruning [OPTIONS]        early stopping on a simulated 1,000-trial sweep against Optuna's pruners
 #   ./build.sh publish   the CLI with its native libraries under artifacts/publish, for images
 #
 # Environment: TORCH_BACKEND=cuda builds against TorchSharp-cuda-linux instead of TorchSharp-cpu;
@@ -20,7 +22,8 @@ CONFIG=${CONFIGURATION:-Release}
 
 # g++ and patchelf: the libstdc++ compatibility fix of TorchSharp's native library (tools/torchsharp-compat).
 APT_PACKAGES=(g++ patchelf python3-torch python3-numpy python3-skimage python3-optuna
-  postgresql prometheus unzip iproute2)
+  postgresql prometheus unzip iproute2 chromium)
+# chromium: the browser the web page's tests drive (Playwright, through its executable path; no browser download).
 # What the benchmarks' references run on: PyTorch for the training step; Optuna (it brings SQLAlchemy) with
 # psycopg2 for its PostgreSQL storage, and the PostgreSQL server, for the orchestration benchmark.
 BENCH_APT_PACKAGES=(python3-torch python3-optuna python3-psycopg2 postgresql)
@@ -71,6 +74,20 @@ deploy_tools() {
 
 TORCH_BACKEND=${TORCH_BACKEND:-cpu}
 
+# The web page's chart library (uPlot, pinned in its package-lock.json) from the npm registry, copied with its licence
+# into the coordinator's embedded assets (src/SweepCluster.Coordinator/Web/Assets/vendor, not committed).
+web_assets() {
+  local web="$ROOT/src/SweepCluster.Coordinator/Web" vendor
+  vendor="$web/Assets/vendor"
+  if ! [[ -d "$web/node_modules/uplot" ]] || ! (cd "$web" && npm ls --all >/dev/null 2>&1); then
+    log "installing the web page's npm packages"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  mkdir -p "$vendor"
+  cp "$web/node_modules/uplot/dist/uPlot.iife.min.js" "$web/node_modules/uplot/dist/uPlot.min.css" "$vendor/"
+  cp "$web/node_modules/uplot/LICENSE" "$vendor/uPlot.LICENSE.txt"
+}
+
 dotnet_build() {
   log "building the .NET solution ($CONFIG, TorchSharp backend: $TORCH_BACKEND)"
   dotnet build SweepCluster.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly -p:TorchBackend="$TORCH_BACKEND"
@@ -78,6 +95,7 @@ dotnet_build() {
 
 build() {
   deps "$@"
+  web_assets
   dotnet_build
 }
 
@@ -134,6 +152,12 @@ bench() {
   if [[ "${1:-}" == orchestration ]]; then
     shift
     dotnet benchmarks/SweepCluster.OrchestrationBench/bin/Release/net10.0/SweepCluster.OrchestrationBench.dll "$@"
+  elif [[ "${1:-}" == web ]]; then
+    shift
+    dotnet benchmarks/SweepCluster.WebBench/bin/Release/net10.0/SweepCluster.WebBench.dll "$@"
+  elif [[ "${1:-}" == pruning ]]; then
+    shift
+    dotnet benchmarks/SweepCluster.PruningBench/bin/Release/net10.0/SweepCluster.PruningBench.dll "$@"
   else
     dotnet benchmarks/SweepCluster.Benchmarks/bin/Release/net10.0/SweepCluster.Benchmarks.dll "$@"
   fi
@@ -143,6 +167,7 @@ publish() {
   deps
   local out="$ROOT/artifacts/publish"
   rm -rf "$out"
+  web_assets
   dotnet publish src/SweepCluster.Cli -c Release -o "$out" -nologo -v quiet -p:TorchBackend="$TORCH_BACKEND"
   log "published to $out"
 }

@@ -11,11 +11,12 @@ internal sealed record BenchSettings
         usage: dotnet run -c Release --project benchmarks/SweepCluster.OrchestrationBench -- [load|overhead|all] [options]
 
         scenarios (default: all)
-          load        many silos against one coordinator on PostgreSQL, for a fixed time
+          load        many slots over several silos on PostgreSQL, for a fixed time
           overhead    N no-op trials over W slots, on SQLite and PostgreSQL, next to Optuna doing the same
 
         load options
-          --silos N            simulated silos, one CPU slot each (default 200)
+          --silos N            runner silos, besides the coordinator silo (default 10)
+          --load-slots N       no-op slots in all, spread evenly over the silos (default 200)
           --seconds S          measured window (default 30)
           --warmup S           run before the window opens (default 3)
           --load-trials N      no-op trials submitted as the supply (default 20000)
@@ -23,7 +24,8 @@ internal sealed record BenchSettings
         overhead options
           --trials N           no-op trials per run (default 10000)
           --workers W          slots in all, and Optuna's n_jobs (default 32)
-          --slots-per-silo K   slots per silo; W/K silos (default 1: 32 silos of 1 slot)
+          --slots-per-silo K   PostgreSQL: slots per runner silo, W/K runner silos (default 8: 4 silos of 8 slots);
+                               SQLite is one embedded silo with all W slots
           --stores LIST        sqlite,postgres (default both)
           --optuna-mode M      threads (study.optimize n_jobs=W, default) or processes (W processes)
           --no-optuna          skip the Optuna reference
@@ -38,7 +40,9 @@ internal sealed record BenchSettings
 
     public bool RunOverhead { get; init; } = true;
 
-    public int Silos { get; init; } = 200;
+    public int Silos { get; init; } = 10;
+
+    public int LoadSlots { get; init; } = 200;
 
     public double Seconds { get; init; } = 30;
 
@@ -50,7 +54,7 @@ internal sealed record BenchSettings
 
     public int Workers { get; init; } = 32;
 
-    public int SlotsPerSilo { get; init; } = 1;
+    public int SlotsPerSilo { get; init; } = 8;
 
     public IReadOnlyList<string> Stores { get; init; } = ["sqlite", "postgres"];
 
@@ -83,6 +87,7 @@ internal sealed record BenchSettings
                     "overhead" => settings with { RunLoad = false, RunOverhead = true },
                     "all" => settings with { RunLoad = true, RunOverhead = true },
                     "--silos" => settings with { Silos = Positive(arg, Next()) },
+                    "--load-slots" => settings with { LoadSlots = Positive(arg, Next()) },
                     "--seconds" => settings with { Seconds = PositiveDouble(arg, Next()) },
                     "--warmup" => settings with { WarmupSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--load-trials" => settings with { LoadTrials = Positive(arg, Next()) },
@@ -103,7 +108,7 @@ internal sealed record BenchSettings
             }
         }
 
-        if (settings.Workers % settings.SlotsPerSilo != 0)
+        if (settings.Stores.Contains("postgres") && settings.Workers % settings.SlotsPerSilo != 0)
         {
             return (null, $"--workers ({settings.Workers}) must be a multiple of --slots-per-silo ({settings.SlotsPerSilo}).");
         }

@@ -19,7 +19,7 @@ internal static class OverheadBenchmark
     public static async Task<bool> RunAsync(BenchSettings settings, Func<CancellationToken, Task<PostgresServer>> postgres, TextWriter output, CancellationToken cancellationToken)
     {
         var silos = settings.Workers / settings.SlotsPerSilo;
-        output.WriteLine($"== overhead: {settings.Trials} no-op trials over {settings.Workers} slots ({silos} silos x {settings.SlotsPerSilo} slot(s)); Optuna: {settings.Trials} trials, {settings.Workers} workers ({settings.OptunaMode})");
+        output.WriteLine($"== overhead: {settings.Trials} no-op trials over {settings.Workers} slots (SQLite: one embedded silo; PostgreSQL: a coordinator silo and {silos} runner silos x {settings.SlotsPerSilo} slot(s)); Optuna: {settings.Trials} trials, {settings.Workers} workers ({settings.OptunaMode})");
         output.WriteLine("   overhead per trial = wall x workers / trials (slot time each trial costs); wall/trial = wall / trials (throughput view)");
         var allGood = true;
         var rows = new List<string>();
@@ -31,33 +31,47 @@ internal static class OverheadBenchmark
             {
                 string ours;
                 string optunaUrl;
+                string? connection = null;
                 ITrialStore store;
                 if (kind == "sqlite")
                 {
-                    store = await SqliteTrialStore.OpenAsync(Path.Combine(root, "store.db"), TimeProvider.System, cancellationToken);
+                    store = await SqlTrialStore.OpenSqliteAsync(Path.Combine(root, "store.db"), TimeProvider.System, cancellationToken);
                     optunaUrl = $"sqlite:///{Path.Combine(root, "optuna.db")}";
                 }
                 else
                 {
                     var server = await postgres(cancellationToken);
                     var suffix = Guid.NewGuid().ToString("N")[..8];
-                    store = await PostgresTrialStore.OpenAsync(await server.CreateDatabaseAsync("bench_overhead_" + suffix), TimeProvider.System, null, cancellationToken);
+                    connection = await server.CreateDatabaseAsync("bench_overhead_" + suffix);
+                    store = await SqlTrialStore.OpenPostgresAsync(connection, TimeProvider.System, null, cancellationToken);
                     var optunaDatabase = "optuna_" + suffix;
                     await server.CreateDatabaseAsync(optunaDatabase);
                     optunaUrl = $"postgresql+psycopg2://postgres@127.0.0.1:{server.Port}/{optunaDatabase}";
                 }
 
-                TimeSpan wall;
-                int errors;
+                OursResult result;
                 await using (store)
                 {
-                    (wall, errors) = await RunOursAsync(settings, store, silos, cancellationToken);
+                    result = await RunOursAsync(settings, kind, store, root, connection, cancellationToken);
                 }
 
+                var wall = result.Wall;
                 ours = Row($"SweepCluster {kind}", wall, settings);
-                output.WriteLine(ours + (errors > 0 ? $"  ERRORS {errors}" : string.Empty));
+                output.WriteLine(ours + (result.Errors > 0 ? $"  ERRORS {result.Errors}" : string.Empty));
+                var steady = result.Samples.Where(s => s.SlotBound).Select(s => s.PlacementMs).ToList();
+                var first = result.Samples.Where(s => !s.SlotBound).Select(s => s.PlacementMs).ToList();
+                var all = result.Samples.Select(s => s.PlacementMs).ToList();
+                output.WriteLine($"{"",-30} {result.Shape}; errors {result.Errors}; framework warnings {result.Warnings}");
+                output.WriteLine($"{"",-30} placement latency p50 {Percentiles.Of(all, 50):0.0} ms, p99 {Percentiles.Of(all, 99):0.0} ms over {all.Count} attempts; " +
+                    $"slot-bound (slot free -> next start) p50 {Percentiles.Of(steady, 50):0.0} ms, p99 {Percentiles.Of(steady, 99):0.0} ms; " +
+                    $"first wave (submit sent -> start, {first.Count}) p50 {Percentiles.Of(first, 50):0} ms, max {Percentiles.Of(first, 100):0} ms");
+                foreach (var message in result.Messages)
+                {
+                    output.WriteLine($"{"",-30} {message}");
+                }
+
                 rows.Add(ours);
-                allGood &= errors == 0;
+                allGood &= result.Errors == 0;
                 if (settings.RunOptuna)
                 {
                     var optuna = await OptunaReference.RunAsync(settings, optunaUrl, cancellationToken);
@@ -79,33 +93,43 @@ internal static class OverheadBenchmark
         return allGood;
     }
 
-    private static async Task<(TimeSpan Wall, int Errors)> RunOursAsync(BenchSettings settings, ITrialStore store, int silos, CancellationToken cancellationToken)
+    private sealed record OursResult(TimeSpan Wall, int Errors, int Warnings, IReadOnlyList<string> Messages, string Shape, IReadOnlyList<PlacementRecorder.Sample> Samples);
+
+    /// <param name="connection">The PostgreSQL database of the store and of Orleans; null for the embedded SQLite shape.</param>
+    private static async Task<OursResult> RunOursAsync(BenchSettings settings, string kind, ITrialStore store, string root, string? connection, CancellationToken cancellationToken)
     {
-        await using var cluster = await BenchCluster.StartAsync(store, cancellationToken);
-        await cluster.StartSilosAsync(silos, settings.SlotsPerSilo, cancellationToken);
-        var recorder = cluster.Recorder;
+        var silos = settings.Workers / settings.SlotsPerSilo;
+        await using var cluster = connection is null
+            ? await BenchCluster.StartEmbeddedAsync(store, Path.Combine(root, "state"), settings.Workers, cancellationToken)
+            : await BenchCluster.StartPostgresAsync(store, connection, Path.Combine(root, "attempts"), silos, settings.SlotsPerSilo, cancellationToken);
+        var shape = connection is null
+            ? $"one embedded silo, {settings.Workers} slots"
+            : $"coordinator silo + {silos} runner silos x {settings.SlotsPerSilo} slots";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        cluster.Errors.IsRecording = true;
+        var started = PlacementRecorder.Now;
         var clock = Stopwatch.StartNew();
-        var done = recorder.WaitForCompletionsAsync(settings.Trials, timeout.Token);
         var sweepIds = await cluster.SubmitAsync("overhead", settings.Trials, timeout.Token);
-        await done;
+        await cluster.WaitForSucceededAsync(settings.Trials, timeout.Token);
         var wall = clock.Elapsed;
-        var errors = recorder.Errors;
-        await cluster.StopSilosAsync();
+        cluster.Errors.IsRecording = false;
+        var samples = cluster.Placements.Between(started, PlacementRecorder.Now);
+        var errors = cluster.Errors.Count;
+        var messages = cluster.Errors.Messages.Concat(cluster.Errors.WarningMessages).ToList();
         var succeeded = 0;
         foreach (var sweepId in sweepIds)
         {
-            succeeded += (await store.ListTrialsAsync(sweepId, cancellationToken)).Count(t => t.Snapshot.State == TrialState.Succeeded);
+            succeeded += (await store.ListTrialsAsync(sweepId, cancellationToken)).Count(t => t.Snapshot.State == TrialState.Succeeded && t.Snapshot.CurrentAttempt == 1);
         }
 
         if (succeeded != settings.Trials)
         {
-            recorder.AddError($"the store holds {succeeded} succeeded trials, not {settings.Trials}");
+            messages.Add($"the store holds {succeeded} trials succeeded at their first attempt, not {settings.Trials}");
             errors++;
         }
 
-        return (wall, errors);
+        return new OursResult(wall, errors, cluster.Errors.Warnings, messages, $"{kind}: {shape}", samples);
     }
 
     private static string Row(string who, TimeSpan wall, BenchSettings settings)

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using SweepCluster.Cluster;
+using SweepCluster.Cluster.Hosting;
 using SweepCluster.Coordinator;
 using SweepCluster.Coordinator.Security;
 using SweepCluster.Silo;
@@ -12,84 +12,68 @@ using SweepCluster.Silo.Wire;
 namespace SweepCluster.Cli;
 
 /// <summary>
-/// The embedded default: a coordinator on loopback over a SQLite store and one local silo, in this
-/// process, talking over the same HTTP API a cluster uses. Trials still run as child processes.
+/// The embedded default: this process is a one-silo Orleans cluster (localhost clustering, grain state in SQLite under
+/// the state directory) hosting the coordinator's HTTP API on loopback and the runner, with the store in the same
+/// directory. Trials still run as child processes. A rerun finds every attempt of the previous process on a silo that
+/// is not a member of this cluster: the scheduler hands them back to their trials, which resume from their checkpoints.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
-    /// <summary>The local silo's id is fixed, so a restarted run recognises its own stale leases.</summary>
-    public const string SiloId = "local";
-
     private readonly WebApplication _coordinator;
-    private readonly HttpClient _siloHttp;
-    private readonly CancellationTokenSource _siloStop = new();
-    private Task? _siloTask;
 
-    private LocalCluster(WebApplication coordinator, Uri address, string userToken, string siloToken, SiloRuntime silo, HttpClient siloHttp)
+    private LocalCluster(WebApplication coordinator, Uri address, string userToken, SlotRunner runner)
     {
         _coordinator = coordinator;
         Address = address;
         UserToken = userToken;
-        SiloToken = siloToken;
-        Silo = silo;
-        _siloHttp = siloHttp;
+        Runner = runner;
     }
 
     public Uri Address { get; }
 
     public string UserToken { get; }
 
-    public string SiloToken { get; }
+    public SlotRunner Runner { get; }
 
-    public SiloRuntime Silo { get; }
-
-    /// <param name="sweepId">The sweep this run is for: the silo takes no other sweep's trials from the same state directory.</param>
+    /// <param name="sweepId">The sweep this run is for: the scheduler takes no other sweep's trials from the same state directory.</param>
     public static async Task<LocalCluster> StartAsync(string stateDirectory, string sweepId, IReadOnlyList<SlotDescription> slots, int? threadsPerSlot, Action<string> log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(stateDirectory);
         var userToken = CoordinatorTokens.NewToken();
-        var siloToken = CoordinatorTokens.NewToken();
+        var runnerOptions = new SiloOptions
+        {
+            SiloId = "local",
+            Slots = slots,
+            WorkDirectory = Path.Combine(stateDirectory, "attempts"),
+            ThreadsPerCpuSlot = threadsPerSlot,
+            Log = log,
+        };
         var coordinator = CoordinatorHost.Build(new CoordinatorHostOptions
         {
             SqlitePath = Path.Combine(stateDirectory, "sweepcluster.db"),
             Urls = "http://127.0.0.1:0",
             UserToken = userToken,
-            SiloToken = siloToken,
-            // Short leases: after a crash of this process, a rerun takes its interrupted trials back quickly.
-            Core = new CoordinatorOptions { LeaseTtl = TimeSpan.FromSeconds(15) },
-            ExpiryInterval = TimeSpan.FromSeconds(1),
-            ClaimRecheckInterval = TimeSpan.FromSeconds(1),
+            TelemetryServiceName = "sweepcluster-run",
+            ConfigureSilo = silo => silo
+                .UseSweepClusterEmbedded(new EmbeddedOrleansOptions { StateDirectory = stateDirectory, Silo = SweepClusterRunner.Describe(runnerOptions) })
+                .AddSweepClusterRunner(runnerOptions, new CommandTrialProcessLauncher(SelfCommand())),
+            ConfigureScheduler = scheduler => scheduler.OnlySweepIds = new HashSet<string>(StringComparer.Ordinal) { sweepId },
             ConfigureLogging = logging =>
             {
                 logging.SetMinimumLevel(LogLevel.Warning);
-                // The framework's warnings (hosting, Kestrel, data protection) are about a host the user
-                // neither configured nor can change here; its errors, and all of ours, still show.
+                // The framework's warnings (hosting, Kestrel, Orleans start-up) are about a host the user neither
+                // configured nor can change here; its errors, and all of ours, still show.
                 logging.AddFilter("Microsoft", LogLevel.Error);
+                logging.AddFilter("Orleans", LogLevel.Error);
+                // Orleans retries placement and connections through Polly, which logs each retry as a warning.
+                logging.AddFilter("Polly", LogLevel.Error);
                 // Standard output is the run's progress and matrix, which pipes and files keep.
                 logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             },
         });
         await coordinator.StartAsync(cancellationToken);
         var address = CoordinatorHost.GetListenAddress(coordinator);
-
-        var siloHttp = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        var client = new CoordinatorClient(siloHttp, siloToken);
-        var silo = new SiloRuntime(
-            new SiloOptions
-            {
-                SiloId = SiloId,
-                Name = Environment.MachineName,
-                Slots = slots,
-                WorkDirectory = Path.Combine(stateDirectory, "attempts"),
-                OnlySweepId = sweepId,
-                ClaimWait = TimeSpan.FromSeconds(2),
-                HeartbeatInterval = TimeSpan.FromSeconds(3),
-                ThreadsPerCpuSlot = threadsPerSlot,
-                Log = log,
-            },
-            client,
-            new CommandTrialProcessLauncher(SelfCommand()));
-        return new LocalCluster(coordinator, address, userToken, siloToken, silo, siloHttp);
+        return new LocalCluster(coordinator, address, userToken, coordinator.Services.GetRequiredService<SlotRunner>());
     }
 
     /// <summary>How to start this program again as a child: the apphost, or dotnet and this assembly.</summary>
@@ -100,27 +84,10 @@ internal sealed class LocalCluster : IAsyncDisposable
         return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, assembly] : [process];
     }
 
-    public void StartSilo() => _siloTask = Task.Run(() => Silo.RunAsync(_siloStop.Token));
-
-    /// <summary>Stops the silo (its children are killed and their attempts reported), then the coordinator.</summary>
+    /// <summary>Stops the runner (its children are killed and their attempts reported), then the silo and the API.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _siloStop.CancelAsync();
-        if (_siloTask is not null)
-        {
-            try
-            {
-                await _siloTask;
-            }
-            catch (OperationCanceledException)
-            {
-                // A stop is what was asked for.
-            }
-        }
-
         await _coordinator.StopAsync();
         await _coordinator.DisposeAsync();
-        _siloHttp.Dispose();
-        _siloStop.Dispose();
     }
 }

@@ -3,7 +3,6 @@ using Spectre.Console;
 using SweepCluster.Cli;
 using SweepCluster.Cli.Commands;
 using SweepCluster.Cli.Output;
-using SweepCluster.Telemetry;
 
 // Whatever writes through Spectre writes with this process's capabilities (ConsoleCapabilities), not Spectre's guesses.
 AnsiConsole.Console = CliConsole.Out;
@@ -23,8 +22,6 @@ var root = new RootCommand("SweepCluster: ablation sweeps of the Contrast2Contra
     ClusterCommands.Report(),
     ClusterCommands.Logs(),
 };
-// Metrics and traces leave by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the service named after the command).
-using var otlp = TelemetrySetup.AddOtlpIfConfigured("sweepcluster-" + (args.Length > 0 ? args[0] : "cli"));
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

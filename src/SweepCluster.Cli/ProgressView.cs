@@ -14,19 +14,19 @@ namespace SweepCluster.Cli;
 /// </summary>
 internal sealed class ProgressView
 {
-    private static readonly TrialState[] Terminal = [TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
+    private static readonly TrialState[] Terminal = [TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled, TrialState.Pruned];
 
     /// <summary>How often the coordinator is asked; what is printed off a terminal is throttled apart from this.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
-    private readonly SiloRuntime _silo;
+    private readonly SlotRunner _silo;
     private readonly UserClient _client;
     private readonly string _sweepId;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
     private int? _baseline;
 
-    public ProgressView(SiloRuntime silo, UserClient client, string sweepId, TimeProvider time)
+    public ProgressView(SlotRunner silo, UserClient client, string sweepId, TimeProvider time)
     {
         _silo = silo;
         _client = client;
@@ -67,7 +67,10 @@ internal sealed class ProgressView
                 var detail = await _client.GetSweepAsync(_sweepId, cancellationToken);
                 var finished = detail.Trials.All(t => Terminal.Contains(t.State));
                 var trials = detail.Trials
-                    .Select(t => new TrialStatus(t.Id, string.Create(CultureInfo.InvariantCulture, $"{t.ConfigName}, seed {t.Seed}"), t.State.ToString().ToLowerInvariant()))
+                    .Select(t => new TrialStatus(t.Id, string.Create(CultureInfo.InvariantCulture, $"{t.ConfigName}, seed {t.Seed}"), t.State.ToString().ToLowerInvariant())
+                    {
+                        Reason = t.StopReason,
+                    })
                     .ToList();
                 foreach (var line in log.Observe(trials, PlainLine(detail), finished))
                 {

@@ -6,7 +6,8 @@ namespace SweepCluster.Cli;
 internal static class ReportFetcher
 {
     /// <param name="Matrix">The matrix read back from matrix.json, for the compact table the commands print.</param>
-    public sealed record Written(string Directory, TestMatrix Matrix, bool AllSucceeded);
+    /// <param name="AllFinished">Every configuration row is complete or was pruned by the sweep's early stopping.</param>
+    public sealed record Written(string Directory, TestMatrix Matrix, bool AllFinished);
 
     public static async Task<Written> WriteAsync(UserClient client, string sweepId, string directory, CancellationToken cancellationToken)
     {
@@ -27,6 +28,7 @@ internal static class ReportFetcher
         }
 
         var matrix = JsonMatrixRenderer.Read(json);
-        return new Written(directory, matrix, matrix.Rows.All(r => r.State == RowState.Complete));
+        // A configuration the sweep's early stopping pruned ended as the sweep asked: it does not make the run unfinished.
+        return new Written(directory, matrix, matrix.Rows.All(r => r.State is RowState.Complete or RowState.Pruned));
     }
 }

@@ -1,33 +1,24 @@
 using System.Globalization;
 using System.Net;
-using SweepCluster.Telemetry;
 
 namespace SweepCluster.Cli;
 
 /// <summary>
-/// A silo's own <c>/metrics</c> endpoint (Prometheus text), when <c>--metrics-listen</c> asks for one; it needs a
-/// bearer token like every coordinator endpoint but <c>/healthz</c>.
+/// A silo's <c>--metrics-listen host:port</c>: where its <c>/metrics</c> (bearer token, like every coordinator endpoint
+/// but <c>/healthz</c>) and <c>/healthz</c> listen.
 /// </summary>
-internal sealed class SiloMetrics : IAsyncDisposable
+internal static class SiloMetrics
 {
-    private readonly PrometheusExporter? _exporter;
-    private readonly MetricsHttpServer? _server;
-
-    private SiloMetrics(PrometheusExporter? exporter, MetricsHttpServer? server)
-    {
-        _exporter = exporter;
-        _server = server;
-    }
-
-    public static Task<SiloMetrics> StartAsync(string? listen, string siloId, string? token)
+    /// <summary>The listen URL for <paramref name="listen"/>, or null when none was asked for; a bad address or a missing token is a usage error.</summary>
+    public static string? Url(string? listen, string? token)
     {
         if (string.IsNullOrWhiteSpace(listen))
         {
-            return Task.FromResult(new SiloMetrics(null, null));
+            return null;
         }
 
         var colon = listen.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
         {
             throw new UsageException($"--metrics-listen '{listen}': expected host:port, for example 0.0.0.0:9464");
         }
@@ -39,26 +30,16 @@ internal sealed class SiloMetrics : IAsyncDisposable
         }
 
         var host = listen[..colon];
-        IPAddress? address = host is "*" or "0.0.0.0" ? IPAddress.Any : null;
-        if (address is null && !IPAddress.TryParse(host, out address))
+        if (host is "*" or "0.0.0.0")
+        {
+            return $"http://0.0.0.0:{port}";
+        }
+
+        if (!IPAddress.TryParse(host.Trim('[', ']'), out var address))
         {
             throw new UsageException($"--metrics-listen '{listen}': '{host}' is not an IP address; use 0.0.0.0 for every interface");
         }
 
-        var exporter = new PrometheusExporter();
-        var server = new MetricsHttpServer(exporter, address, port, token);
-        server.Start();
-        Console.WriteLine($"silo {siloId}: /metrics on {host}:{server.Port}");
-        return Task.FromResult(new SiloMetrics(exporter, server));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _exporter?.Dispose();
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"http://[{address}]:{port}" : $"http://{address}:{port}";
     }
 }

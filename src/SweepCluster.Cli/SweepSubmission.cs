@@ -35,6 +35,17 @@ internal static class SweepSubmission
             ObjectiveMetric = metric,
             ObjectiveGoal = goal,
             SweepText = text,
+            EarlyStopping = expansion.EarlyStopping is { } stopping
+                ? new EarlyStoppingDto
+                {
+                    Rule = stopping.Rule.ToString().ToLowerInvariant(),
+                    Metric = stopping.Metric,
+                    Goal = stopping.Goal == Sweeps.ObjectiveGoal.Minimize ? Cluster.ObjectiveGoal.Minimize : Cluster.ObjectiveGoal.Maximize,
+                    GraceEpochs = stopping.GraceEpochs,
+                    ReductionFactor = stopping.ReductionFactor,
+                    MinTrials = stopping.MinTrials,
+                }
+                : null,
         };
         var trials = expansion.Trials.Select(t => (TrialDefinitionDto?)new TrialDefinitionDto
         {
@@ -50,6 +61,7 @@ internal static class SweepSubmission
             MaxAttempts = t.MaxAttempts,
             Priority = t.Priority,
             Order = t.Order,
+            EarlyStopping = t.EarlyStopping,
         }).ToList();
         return new SubmitSweepRequest { Sweep = sweep, Trials = trials };
     }

@@ -18,4 +18,6 @@ internal sealed class TrialConfigSchema : ITrialConfigSchema
     public string CanonicalPath(string dottedPath) => TrialConfig.CanonicalPath(dottedPath);
 
     public string CanonicalValue(string dottedPath, string value) => TrialConfig.CanonicalValue(dottedPath, value);
+
+    public IReadOnlyList<string>? EpochMetrics => Denoising.Training.EpochMetrics.Names;
 }

@@ -10,16 +10,23 @@ namespace SweepCluster.Cluster;
 /// <param name="MaxAttempts">How many attempts (first run included) the trial may use before it fails.</param>
 /// <param name="Priority">Higher runs first.</param>
 /// <param name="OrderIndex">Position in the sweep; breaks ties between trials submitted together.</param>
+[GenerateSerializer]
+[Alias("sweepcluster.new-trial")]
 public sealed record NewTrial(
-    string Id,
-    string ConfigName,
-    string ConfigKey,
-    long Seed,
-    string ParametersJson,
-    string Expect,
-    string? ExpectedVerdict,
-    string ConfigJson,
-    ResourceRequest Resources,
-    int MaxAttempts,
-    int Priority,
-    int OrderIndex);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ConfigName,
+    [property: Id(2)] string ConfigKey,
+    [property: Id(3)] long Seed,
+    [property: Id(4)] string ParametersJson,
+    [property: Id(5)] string Expect,
+    [property: Id(6)] string? ExpectedVerdict,
+    [property: Id(7)] string ConfigJson,
+    [property: Id(8)] ResourceRequest Resources,
+    [property: Id(9)] int MaxAttempts,
+    [property: Id(10)] int Priority,
+    [property: Id(11)] int OrderIndex)
+{
+    /// <summary>Whether the sweep's early stopping judges this trial: false for a row that opted out and for reference trials.</summary>
+    [Id(12)]
+    public bool EarlyStopping { get; init; } = true;
+}

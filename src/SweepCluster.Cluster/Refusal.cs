@@ -12,6 +12,4 @@ public sealed record Refusal(RefusalKind Kind, string Message)
     public static Refusal NotHolder(string message) => new(RefusalKind.NotHolder, message);
 
     public static Refusal InvalidTransition(string message) => new(RefusalKind.InvalidTransition, message);
-
-    public static Refusal LeaseStillValid(string message) => new(RefusalKind.LeaseStillValid, message);
 }

@@ -21,7 +21,4 @@ public enum RefusalKind
 
     /// <summary>The trial's state does not allow this transition.</summary>
     InvalidTransition,
-
-    /// <summary>An expiry was asked for a lease that has not run out yet.</summary>
-    LeaseStillValid,
 }

@@ -1,12 +1,20 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using SweepCluster.Cluster;
+using SweepCluster.Cluster.Grains;
+using SweepCluster.Cluster.Hosting;
+using SweepCluster.Cluster.Silos;
 using SweepCluster.Cluster.Store;
 using SweepCluster.Coordinator.Apis;
 using SweepCluster.Coordinator.Contracts;
 using SweepCluster.Coordinator.Hosting;
 using SweepCluster.Coordinator.Security;
+using SweepCluster.Coordinator.Web;
 using SweepCluster.Telemetry;
 
 namespace SweepCluster.Coordinator;
@@ -29,6 +37,7 @@ public static class CoordinatorHost
         builder.WebHost.UseUrls(options.Urls);
         options.ConfigureLogging?.Invoke(builder.Logging);
         AddCoordinator(builder.Services, _ => options);
+        UseSilo(builder, options);
         var app = builder.Build();
         UseCoordinator(app);
         return app;
@@ -38,13 +47,19 @@ public static class CoordinatorHost
     public static WebApplication BuildFromConfiguration(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        AddCoordinator(builder.Services, sp => CoordinatorHostOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        var options = CoordinatorHostOptions.FromConfiguration(builder.Configuration) with
+        {
+            // A standalone coordinator process for tests: one silo on free loopback ports, grain state in memory.
+            ConfigureSilo = silo => UseInMemorySilo(silo),
+        };
+        AddCoordinator(builder.Services, _ => options);
+        UseSilo(builder, options);
         var app = builder.Build();
         UseCoordinator(app);
         return app;
     }
 
-    /// <summary>Registers the core, the store, authentication, authorization, ProblemDetails and the lease expiry service.</summary>
+    /// <summary>Registers the core, the store, authentication, authorization, ProblemDetails and the grain services the API calls.</summary>
     public static IServiceCollection AddCoordinator(IServiceCollection services, Func<IServiceProvider, CoordinatorHostOptions> options)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -54,11 +69,10 @@ public static class CoordinatorHost
         services.AddSingleton(sp => CoordinatorTokens.Resolve(sp.GetRequiredService<CoordinatorHostOptions>()));
         services.AddSingleton(sp => OpenStore(sp.GetRequiredService<CoordinatorHostOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CoordinatorCore(
-            sp.GetRequiredService<StoreLease>().Store, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CoordinatorHostOptions>().Core));
-        services.AddSingleton<WorkSignal>();
-        services.AddHostedService<LeaseExpiryService>();
+            sp.GetRequiredService<StoreLease>().Store, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IClusterSlots>()));
         services.AddHostedService<TelemetryRefreshService>();
-        services.AddSingleton(_ => new PrometheusExporter());
+        // The hosting diagnostics' request lines carry the query string, where a web page link has its token (?token=).
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => CoordinatorJson.Configure(o.SerializerOptions));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -99,12 +113,13 @@ public static class CoordinatorHost
         app.MapSilosApi();
         app.MapEventsApi();
         app.MapReportsApi();
-        // Prometheus text format, scraped with the user token: every endpoint but /healthz needs one.
-        app.MapGet("/metrics", async (HttpContext context, PrometheusExporter exporter) =>
-        {
-            context.Response.ContentType = PrometheusExporter.ContentType;
-            await exporter.WriteAsync(context.Response.Body, context.RequestAborted);
-        }).RequireAuthorization(CoordinatorRoles.User);
+        // prometheus-net's exposition, scraped with the user token: every endpoint but /healthz needs one, and a request
+        // refused here collects nothing.
+        app.MapSweepClusterMetrics().RequireAuthorization(CoordinatorRoles.User);
+        // The live web page (/, /login, /assets, /api/web): its own area, behind the user token.
+        app.MapWebUi();
+        // Orleans' own view of the cluster: silos, grain activations, calls and their latency.
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(CoordinatorRoles.User);
         return app;
     }
 
@@ -115,6 +130,37 @@ public static class CoordinatorHost
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The coordinator is not listening yet; start it first.");
         return new Uri(first.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    /// <summary>Makes the host an Orleans silo: the grains and their record over the host's store, plus what the options configure.</summary>
+    private static void UseSilo(IHostApplicationBuilder builder, CoordinatorHostOptions options)
+    {
+        var configure = options.ConfigureSilo
+            ?? throw new InvalidOperationException("The coordinator is an Orleans silo: configure its clustering and grain storage (ConfigureSilo).");
+        builder.Services.AddSweepClusterTelemetry(options.TelemetryServiceName);
+        builder.UseOrleans(silo =>
+        {
+            // One trace from the HTTP request through the grain calls it makes to the attempt a placement starts.
+            silo.AddActivityPropagation();
+            silo.Services.AddSweepClusterGrains(sp => sp.GetRequiredService<StoreLease>().Store, options.ConfigureScheduler);
+            configure(silo);
+        });
+    }
+
+    /// <summary>
+    /// The coordinator's silo for tests and benchmarks: localhost clustering on free loopback ports (the silo port
+    /// <paramref name="siloPort"/> when given, for silos that join it), grain state in memory
+    /// (<see cref="SweepClusterSiloBuilderExtensions.AddSweepClusterMemoryStorage"/>), silo metadata (none: this silo
+    /// offers no slots; the scheduler's view of membership reads the trainer silos' from it) and the Orleans dashboard.
+    /// </summary>
+    public static ISiloBuilder UseInMemorySilo(ISiloBuilder silo, int? siloPort = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return silo
+            .UseLocalhostClustering(siloPort ?? SweepClusterSiloBuilderExtensions.FreeLoopbackPort(), SweepClusterSiloBuilderExtensions.FreeLoopbackPort())
+            .UseSiloMetadata()
+            .AddSweepClusterMemoryStorage()
+            .AddDashboard(dashboard => dashboard.HideTrace = true);
     }
 
     private static StoreLease OpenStore(CoordinatorHostOptions options, TimeProvider time)
@@ -131,7 +177,7 @@ public static class CoordinatorHost
 
         // Opened synchronously inside a service factory: SQLite opens without real asynchrony, and this
         // runs once at start-up, before any request.
-        ITrialStore opened = SqliteTrialStore.OpenAsync(options.SqlitePath, time, CancellationToken.None).GetAwaiter().GetResult();
+        ITrialStore opened = SqlTrialStore.OpenSqliteAsync(options.SqlitePath, time, CancellationToken.None).GetAwaiter().GetResult();
         return new StoreLease(opened, owned: true);
     }
 }

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using SweepCluster.Cluster;
+using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Store;
 
 namespace SweepCluster.Coordinator;
 
-/// <summary>How to host the coordinator: its store, address, tokens, leases and limits.</summary>
+/// <summary>How to host the coordinator: its store, address, tokens, Orleans silo and limits.</summary>
 public sealed record CoordinatorHostOptions
 {
     /// <summary>An open store owned by the caller (it is not disposed with the host). Takes precedence over <see cref="SqlitePath"/>.</summary>
@@ -28,44 +29,43 @@ public sealed record CoordinatorHostOptions
     /// <summary>A file whose content (trimmed) is the user token.</summary>
     public string? UserTokenFile { get; init; }
 
-    /// <summary>Lease TTL, silo timeout, placement policy and the artifact size limit of the core.</summary>
-    public CoordinatorOptions Core { get; init; } = new();
-
-    /// <summary>How often leases that ran out are expired.</summary>
-    public TimeSpan ExpiryInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The longest a claim may wait for work, whatever the silo asks.</summary>
-    public TimeSpan MaxClaimWait { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>A waiting claim looks again this often even without a local signal (another coordinator may share the store).</summary>
-    public TimeSpan ClaimRecheckInterval { get; init; } = TimeSpan.FromSeconds(2);
-
     /// <summary>Largest JSON request body, in bytes.</summary>
     public long MaxJsonBodyBytes { get; init; } = 4L * 1024 * 1024;
 
     /// <summary>The clock; the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>
+    /// The Orleans silo this host is: clustering and grain storage (embedded SQLite or PostgreSQL), and for the embedded
+    /// run the trainer runner. Required.
+    /// </summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; init; }
+
+    /// <summary>Placement policy and, for an embedded run, the only sweep to schedule.</summary>
+    public Action<SchedulerOptions>? ConfigureScheduler { get; init; }
+
+    /// <summary>
+    /// Grafana's address, linked from the web page's cluster view; when null, <c>SWEEPCLUSTER_GRAFANA_URL</c> is read, and
+    /// without either there is no link.
+    /// </summary>
+    public string? GrafanaUrl { get; init; }
+
     /// <summary>Adjusts logging (for example to quiet the embedded coordinator under a live progress display).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 
+    /// <summary>The <c>service.name</c> of the host's traces and OTLP metrics (the embedded run passes its own).</summary>
+    public string TelemetryServiceName { get; init; } = "sweepcluster-coordinator";
+
     /// <summary>
     /// Reads the options from configuration keys under <c>SweepCluster:</c> (<c>SqlitePath</c>,
-    /// <c>SiloToken</c>, <c>UserToken</c>, <c>SiloTokenFile</c>, <c>UserTokenFile</c>,
-    /// <c>LeaseTtlSeconds</c>, <c>ExpiryIntervalSeconds</c>, <c>MaxClaimWaitSeconds</c>,
-    /// <c>MaxArtifactBytes</c>, <c>MaxJsonBodyBytes</c>); the listen address is ASP.NET's own <c>urls</c>.
+    /// <c>SiloToken</c>, <c>UserToken</c>, <c>SiloTokenFile</c>, <c>UserTokenFile</c>, <c>MaxJsonBodyBytes</c>, <c>GrafanaUrl</c>); the
+    /// listen address is ASP.NET's own <c>urls</c>.
     /// </summary>
     public static CoordinatorHostOptions FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("SweepCluster");
         var defaults = new CoordinatorHostOptions();
-        var core = new CoordinatorOptions();
-        core = core with
-        {
-            LeaseTtl = Seconds(section["LeaseTtlSeconds"]) ?? core.LeaseTtl,
-            MaxArtifactBytes = Long(section["MaxArtifactBytes"]) ?? core.MaxArtifactBytes,
-        };
         return defaults with
         {
             SqlitePath = section["SqlitePath"] ?? Path.Combine(".sweepcluster", "coordinator.db"),
@@ -73,10 +73,8 @@ public sealed record CoordinatorHostOptions
             UserToken = section["UserToken"],
             SiloTokenFile = section["SiloTokenFile"],
             UserTokenFile = section["UserTokenFile"],
-            Core = core,
-            ExpiryInterval = Seconds(section["ExpiryIntervalSeconds"]) ?? defaults.ExpiryInterval,
-            MaxClaimWait = Seconds(section["MaxClaimWaitSeconds"]) ?? defaults.MaxClaimWait,
             MaxJsonBodyBytes = Long(section["MaxJsonBodyBytes"]) ?? defaults.MaxJsonBodyBytes,
+            GrafanaUrl = section["GrafanaUrl"],
         };
     }
 

@@ -8,13 +8,14 @@ namespace SweepCluster.Silo;
 
 /// <summary>
 /// Runs one attempt: prepares its directory, starts its child, forwards its events and reports how
-/// it ended. Once the coordinator says the attempt is no longer ours (cancel, release, or a 409 on
-/// a report), the child is killed and nothing more is reported.
+/// it ended, all to its trial grain through an <see cref="IAttemptReporter"/>. Once the trial says the attempt
+/// is no longer ours (a stop decision, or a refused report), the child is asked to stop (SIGTERM: the trainer ends at its
+/// next step), killed if it has not ended after <see cref="SiloOptions.StopGrace"/>, and nothing more is reported.
 /// </summary>
 internal sealed class AttemptRunner
 {
     private readonly SiloOptions _options;
-    private readonly CoordinatorClient _client;
+    private readonly IAttemptReporter _reporter;
     private readonly ITrialProcessLauncher _launcher;
     private readonly TimeProvider _time;
     private readonly int? _threads;
@@ -26,18 +27,21 @@ internal sealed class AttemptRunner
     private readonly Dictionary<string, double> _losses = new(StringComparer.Ordinal);
     private DateTimeOffset _firstBufferedAt;
     private ProgressReport? _progress;
+    private ProgressReport? _progressSent;
     private string _status = "starting";
     private string? _summaryJson;
     private DivergenceReport? _diverged;
     private ITrialProcess? _process;
+    private Task<int>? _stopping;
     private volatile bool _released;
     private volatile bool _shuttingDown;
+    private readonly TaskCompletionSource _shutdownStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public AttemptRunner(AttemptAssignment assignment, SiloOptions options, CoordinatorClient client, ITrialProcessLauncher launcher, TimeProvider time, int? threads, Action changed)
+    public AttemptRunner(AttemptAssignment assignment, SiloOptions options, IAttemptReporter reporter, ITrialProcessLauncher launcher, TimeProvider time, int? threads, Action changed)
     {
         Assignment = assignment;
         _options = options;
-        _client = client;
+        _reporter = reporter;
         _launcher = launcher;
         _time = time;
         _threads = threads;
@@ -53,23 +57,57 @@ internal sealed class AttemptRunner
 
     public void Start() => Completion = Task.Run(RunAsync);
 
-    /// <summary>The coordinator took the attempt back (cancelled, or no longer ours): kill and go quiet.</summary>
-    public void Stop(AttemptVerdict verdict, string? reason)
+    /// <summary>
+    /// The trial took the attempt back (cancelled or pruned): the child is asked to stop (SIGTERM; the trainer ends at its
+    /// next step), killed if it has not ended after <see cref="SiloOptions.StopGrace"/>, and nothing more is reported.
+    /// </summary>
+    public void Stop(string? reason)
     {
         if (!_released)
         {
             _released = true;
-            Log($"{verdict.ToString().ToLowerInvariant()}: {reason ?? "no reason given"}; killing the child");
+            Log($"stopped: {reason ?? "no reason given"}; asking the child to stop");
         }
 
         SetStatus("stopping");
-        Volatile.Read(ref _process)?.Kill();
+        if (Volatile.Read(ref _process) is { } process)
+        {
+            _ = StopCleanlyAsync(process);
+        }
+    }
+
+    /// <summary>SIGTERM, then a kill once <see cref="SiloOptions.StopGrace"/> has passed; completes with the child's exit code once it has ended.</summary>
+    private Task<int> StopCleanlyAsync(ITrialProcess process)
+    {
+        lock (_gate)
+        {
+            if (_stopping is null)
+            {
+                process.Terminate();
+                _stopping = KillAfterGraceAsync();
+            }
+
+            return _stopping;
+        }
+
+        async Task<int> KillAfterGraceAsync()
+        {
+            var exited = process.WaitForExitAsync(CancellationToken.None);
+            if (await Task.WhenAny(exited, Task.Delay(_options.StopGrace, _time)) != exited)
+            {
+                Log($"the child did not end within {_options.StopGrace.TotalSeconds:0.#} s of SIGTERM; killing it");
+                process.Kill();
+            }
+
+            return await exited;
+        }
     }
 
     /// <summary>The silo is shutting down: kill the child and report the attempt failed, within the shutdown report timeout.</summary>
     public void Shutdown()
     {
         _shuttingDown = true;
+        _shutdownStarted.TrySetResult();
         SetStatus("stopping");
         Volatile.Read(ref _process)?.Kill();
         try
@@ -79,20 +117,6 @@ internal sealed class AttemptRunner
         catch (ObjectDisposedException)
         {
             // The attempt finished (and released its reporting token) while the silo began to stop.
-        }
-    }
-
-    /// <summary>What the next heartbeat says about this attempt; null once it is no longer ours.</summary>
-    public HeldAttemptReport? Held()
-    {
-        if (_released)
-        {
-            return null;
-        }
-
-        lock (_gate)
-        {
-            return new HeldAttemptReport(Assignment.TrialId, Assignment.Attempt, _progress);
         }
     }
 
@@ -120,13 +144,14 @@ internal sealed class AttemptRunner
             var directory = AttemptDirectory();
             Directory.CreateDirectory(directory);
             var configPath = Path.Combine(directory, "config.json");
-            await File.WriteAllTextAsync(configPath, Assignment.ConfigJson, token);
+            var (configJson, checkpoint) = await _reporter.PrepareAsync(token);
+            await File.WriteAllTextAsync(configPath, configJson, token);
             string? resume = null;
-            if (Assignment.ResumeCheckpointArtifactId is { } checkpointId)
+            if (checkpoint is not null)
             {
                 // A fixed local name: neither the artifact's id nor its name becomes a path.
                 resume = Path.Combine(directory, "resume.ckpt");
-                await File.WriteAllBytesAsync(resume, await _client.DownloadArtifactAsync(_options.SiloId, checkpointId, token), token);
+                await File.WriteAllBytesAsync(resume, checkpoint, token);
             }
 
             var exitCode = -1;
@@ -134,13 +159,18 @@ internal sealed class AttemptRunner
             {
                 var process = _launcher.Start(new TrialLaunchRequest(Assignment, configPath, directory, resume, _threads));
                 Volatile.Write(ref _process, process);
-                if (_released || _shuttingDown)
+                if (_shuttingDown)
                 {
                     process.Kill();
+                }
+                else if (_released)
+                {
+                    _ = StopCleanlyAsync(process);
                 }
 
                 Log($"started as process {process.Id}");
                 SetStatus(_released || _shuttingDown ? "stopping" : "running");
+                await DeliverAsync(() => _reporter.StartedAsync(token), "the start", token);
                 await PumpAsync(process, directory, token);
                 exitCode = await process.WaitForExitAsync(CancellationToken.None);
                 activity?.SetTag("sweepcluster.exit_code", exitCode);
@@ -150,15 +180,17 @@ internal sealed class AttemptRunner
             await FlushAsync(token, mustDeliver: true);
             await FinishAsync(exitCode, token);
         }
-        catch (CoordinatorRequestException exception) when (exception.IsConflict)
+        catch (AttemptRevokedException exception)
         {
+            // A refused report (the trial was cancelled or pruned, or the attempt went stale): the child ends as for a
+            // stop, asked first and killed after the grace; the attempt ends once it has.
             _released = true;
-            Volatile.Read(ref _process)?.Kill();
-            Log($"the coordinator no longer counts this attempt as ours ({exception.Message}); stopped");
+            var ended = Volatile.Read(ref _process) is { } process ? $" (the child exited with {await StopCleanlyAsync(process)})" : string.Empty;
+            Log($"the trial no longer counts this attempt as ours ({exception.Message}); stopped{ended}");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            Log("shutdown: could not report in time; the attempt is left to expire");
+            Log("shutdown: could not report in time; the trial learns it when this silo leaves the cluster");
         }
         catch (Exception exception)
         {
@@ -184,7 +216,7 @@ internal sealed class AttemptRunner
         while (true)
         {
             pending ??= output.WaitToReadAsync(CancellationToken.None).AsTask();
-            if (_buffer.Count > 0 && !pending.IsCompleted)
+            if ((_buffer.Count > 0 || ProgressUnsent()) && !pending.IsCompleted)
             {
                 // Points wait at most MetricFlushInterval: flush when the oldest is due, even if the child is quiet.
                 var due = _firstBufferedAt + _options.MetricFlushInterval - _time.GetUtcNow();
@@ -236,6 +268,11 @@ internal sealed class AttemptRunner
         switch (TrialEventParser.Parse(line.Text))
         {
             case ProgressEvent p:
+                if (_buffer.Count == 0 && !ProgressUnsent())
+                {
+                    _firstBufferedAt = _time.GetUtcNow();
+                }
+
                 lock (_gate)
                 {
                     _progress = new ProgressReport(p.Step, p.Steps, p.Epoch, p.Epochs, p.EtaSeconds);
@@ -244,7 +281,7 @@ internal sealed class AttemptRunner
                 _changed();
                 break;
             case MetricEvent m:
-                if (_buffer.Count == 0)
+                if (_buffer.Count == 0 && !ProgressUnsent())
                 {
                     _firstBufferedAt = _time.GetUtcNow();
                 }
@@ -268,7 +305,7 @@ internal sealed class AttemptRunner
             case CheckpointEvent c:
                 // Points up to the checkpoint go first, so a resumed attempt never lacks them.
                 await FlushAsync(token);
-                if (await UploadAsync(directory, c.Path, "checkpoint", null, token))
+                if (await UploadAsync(directory, c.Path, "checkpoint", null, c.Step, token))
                 {
                     // From here a new attempt of this trial resumes at this point, whatever happens to this one.
                     Log(c.Step is { } step ? $"checkpoint of step {step} stored" : "checkpoint stored");
@@ -276,7 +313,7 @@ internal sealed class AttemptRunner
 
                 break;
             case ArtifactEvent a:
-                await UploadAsync(directory, a.Path, a.Kind, a.Name, token);
+                await UploadAsync(directory, a.Path, a.Kind, a.Name, null, token);
                 break;
             case SummaryEvent s:
                 _summaryJson = s.SummaryJson;
@@ -290,35 +327,54 @@ internal sealed class AttemptRunner
     }
 
     /// <summary>
-    /// Sends the buffered points. A batch that cannot be delivered goes back to the front of the buffer and is
-    /// sent again with the next flush (writes are idempotent). With <paramref name="mustDeliver"/> (before the
-    /// attempt completes) it is retried until delivered, the attempt is no longer ours, or the silo stops.
+    /// Sends the buffered points with the latest progress. A batch that cannot be delivered goes back to the front of
+    /// the buffer and is sent again with the next flush (writes are idempotent). With <paramref name="mustDeliver"/>
+    /// (before the attempt completes) it is retried until delivered, the attempt is no longer ours, or the silo stops.
     /// </summary>
     private async Task FlushAsync(CancellationToken token, bool mustDeliver = false)
     {
-        if (_buffer.Count == 0 || _released)
+        if ((_buffer.Count == 0 && !ProgressUnsent()) || _released)
         {
             _buffer.Clear();
             return;
         }
 
         var batch = _buffer.ToList();
+        ProgressReport? progress;
+        lock (_gate)
+        {
+            progress = _progress;
+        }
+
         _buffer.Clear();
         if (mustDeliver)
         {
-            await DeliverAsync(() => _client.ReportMetricsAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, batch, token), $"{batch.Count} metric point(s)", token);
+            await DeliverAsync(() => _reporter.ReportMetricsAsync(batch, progress, token), $"{batch.Count} metric point(s)", token);
+            _progressSent = progress;
             return;
         }
 
-        if (!await ReportAsync(() => _client.ReportMetricsAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, batch, token), $"{batch.Count} metric point(s)"))
+        if (await ReportAsync(() => _reporter.ReportMetricsAsync(batch, progress, token), $"{batch.Count} metric point(s)"))
+        {
+            _progressSent = progress;
+        }
+        else
         {
             _buffer.InsertRange(0, batch);
         }
     }
 
+    private bool ProgressUnsent()
+    {
+        lock (_gate)
+        {
+            return _progress is not null && !Equals(_progress, _progressSent);
+        }
+    }
+
     /// <summary>
     /// Sends a report the attempt cannot end without (its last points, its completion or failure), retrying transient
-    /// errors with a growing pause: a coordinator restart or a network cut must not lose them. A conflict (the attempt
+    /// errors with a growing pause: a lost grain silo or a storage restart must not lose them. A revocation (the attempt
     /// is no longer ours) and cancellation (the silo stops) propagate.
     /// </summary>
     private async Task DeliverAsync(Func<Task> send, string what, CancellationToken token)
@@ -331,7 +387,7 @@ internal sealed class AttemptRunner
                 await send();
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException || exception is CoordinatorRequestException { IsConflict: false })
+            catch (Exception exception) when (exception is not AttemptRevokedException and not OperationCanceledException and not OutOfMemoryException)
             {
                 Log($"could not report {what} yet ({exception.Message}); retrying in {pause.TotalSeconds:F0} s");
             }
@@ -342,7 +398,7 @@ internal sealed class AttemptRunner
     }
 
     /// <returns>Whether the coordinator stored the file.</returns>
-    private async Task<bool> UploadAsync(string directory, string path, string kind, string? name, CancellationToken token)
+    private async Task<bool> UploadAsync(string directory, string path, string kind, string? name, long? step, CancellationToken token)
     {
         if (_released)
         {
@@ -359,11 +415,11 @@ internal sealed class AttemptRunner
         }
 
         var content = await File.ReadAllBytesAsync(full, token);
-        return await ReportAsync(() => _client.UploadArtifactAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, kind, name ?? Path.GetFileName(full), content, token),
+        return await ReportAsync(() => _reporter.UploadArtifactAsync(kind, name ?? Path.GetFileName(full), step, content, token),
             $"{kind} {Path.GetFileName(full)}");
     }
 
-    /// <summary>Sends a report; a conflict (no longer ours) and cancellation propagate, other errors are logged and the attempt goes on.</summary>
+    /// <summary>Sends a report; a revocation (no longer ours) and cancellation propagate, other errors are logged and the attempt goes on.</summary>
     /// <returns>Whether the report was delivered.</returns>
     private async Task<bool> ReportAsync(Func<Task> report, string what)
     {
@@ -372,11 +428,7 @@ internal sealed class AttemptRunner
             await report();
             return true;
         }
-        catch (CoordinatorRequestException exception) when (!exception.IsConflict)
-        {
-            Log($"could not report {what}: {exception.Message}");
-        }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is not AttemptRevokedException and not OperationCanceledException and not OutOfMemoryException)
         {
             Log($"could not report {what}: {exception.Message}");
         }
@@ -392,25 +444,44 @@ internal sealed class AttemptRunner
             return;
         }
 
+        if (!_shuttingDown && exitCode is InterruptExitCode or TerminateExitCode)
+        {
+            // Ctrl-C and SIGTERM reach the children with the silo (one process group): wait a moment for the silo's own
+            // shutdown before calling it the attempt's failure.
+            await Task.WhenAny(_shutdownStarted.Task, Task.Delay(_options.ShutdownGrace, _time, CancellationToken.None));
+        }
+
         if (_shuttingDown)
         {
+            // Nothing is reported: the attempt stays this silo's until the silo has left the cluster, then its trial
+            // resumes elsewhere (or in the next run) from its last checkpoint, as for any lost silo.
             Result = AttemptResult.Stopped;
-            await FailQuietlyAsync($"silo {_options.SiloId} shut down and killed the attempt", token);
+            Log($"silo {_options.SiloId} is shutting down; the attempt ends with the silo");
             return;
         }
 
         if (_diverged is { } diverged)
         {
             // Whatever the exit code: the trainer said its loss stopped being finite, and a retry would diverge again.
-            await DeliverAsync(() => _client.FailDivergedAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, diverged, token), "the divergence", token);
+            // The non-finite loss itself is the report: the trial grain fails the trial with the reason, and says stop.
             Result = AttemptResult.Failed;
+            try
+            {
+                await DeliverAsync(() => _reporter.ReportMetricsAsync([new MetricPointReport(diverged.Step, diverged.Metric, diverged.Value, null, "step")], null, token),
+                    "the divergence", token);
+            }
+            catch (AttemptRevokedException)
+            {
+                // The expected answer: the trial failed and this attempt is over.
+            }
+
             Log($"{diverged.Reason}; reported as failed, not to be retried");
             return;
         }
 
         if (exitCode == 0 && _summaryJson is not null)
         {
-            await DeliverAsync(() => _client.CompleteAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, _summaryJson, token), "the completion", token);
+            await DeliverAsync(() => _reporter.CompleteAsync(_summaryJson, token), "the completion", token);
             Result = AttemptResult.Succeeded;
             Log("succeeded");
             return;
@@ -428,7 +499,7 @@ internal sealed class AttemptRunner
                 ? $"the trial process was killed by signal {exitCode - 128} (exit code {exitCode})"
                 : $"the trial process exited with code {exitCode}";
         var message = tail.Length > 0 ? $"{why}; last standard error:\n{tail}" : why;
-        await DeliverAsync(() => _client.FailAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, message, token), "the failure", token);
+        await DeliverAsync(() => _reporter.FailAsync(message, token), "the failure", token);
         Result = AttemptResult.Failed;
         Log(why);
     }
@@ -443,14 +514,19 @@ internal sealed class AttemptRunner
 
         try
         {
-            await _client.FailAsync(_options.SiloId, Assignment.TrialId, Assignment.Attempt, message, token);
+            await _reporter.FailAsync(message, token);
             Log($"failed: {message}");
         }
-        catch (Exception exception) when (exception is CoordinatorRequestException or HttpRequestException or OperationCanceledException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            Log($"could not report the failure ({exception.Message}); the lease will expire instead");
+            Log($"could not report the failure ({exception.Message}); the trial learns it when this silo leaves the cluster");
         }
     }
+
+    /// <summary>The exit codes of a child ended by SIGINT (128 + 2) and SIGTERM (128 + 15).</summary>
+    private const int InterruptExitCode = 130;
+
+    private const int TerminateExitCode = 143;
 
     private string AttemptDirectory()
     {

@@ -2,14 +2,13 @@ using SweepCluster.Silo.Wire;
 
 namespace SweepCluster.Silo;
 
-/// <summary>Who the silo is, what it offers, where it works and how often it talks to the coordinator.</summary>
+/// <summary>What the silo's runner offers, where it works and how it reports.</summary>
 public sealed record SiloOptions
 {
-    /// <summary>Stable across restarts of the same machine, so a restarted silo re-registers as itself.</summary>
+    /// <summary>The silo's name in logs and metrics (placements name it by its Orleans address).</summary>
     public required string SiloId { get; init; }
 
-    public string? Name { get; init; }
-
+    /// <summary>Labels trials can require (<c>resources.labels</c> in a sweep), published with the slots.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The slots offered (discovered by the caller: GPUs through the Torch binding, or CPU slots).</summary>
@@ -17,18 +16,6 @@ public sealed record SiloOptions
 
     /// <summary>Attempt directories are created under it (<c>&lt;trial&gt;/attempt-&lt;n&gt;</c>).</summary>
     public required string WorkDirectory { get; init; }
-
-    /// <summary>Take work from this sweep only (the embedded run of one sweep file); null for any sweep.</summary>
-    public string? OnlySweepId { get; init; }
-
-    /// <summary>How long one claim waits on the coordinator for work.</summary>
-    public TimeSpan ClaimWait { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Pause after a claim that failed, before the next.</summary>
-    public TimeSpan ClaimErrorDelay { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Several heartbeats must fit in the coordinator's lease TTL.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Metric points are forwarded once this many are buffered...</summary>
     public int MetricBatchSize { get; init; } = 200;
@@ -42,8 +29,27 @@ public sealed record SiloOptions
     /// <summary>Threads per CPU attempt; by default the machine's cores shared among the CPU slots.</summary>
     public int? ThreadsPerCpuSlot { get; init; }
 
-    /// <summary>How long a shutting-down silo tries to report its killed attempts as failed.</summary>
+    /// <summary>
+    /// How long a placement on a busy slot waits for the slot's attempt to end (it is most often delivering its last
+    /// report) before the new attempt is refused and fails.
+    /// </summary>
+    public TimeSpan BusySlotWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the child of an attempt that was stopped (its trial cancelled or pruned) has, after SIGTERM, to end at
+    /// its next step before it is killed. Shorter than <see cref="BusySlotWait"/>, so the next trial placed on the slot
+    /// finds it free.
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a shutting-down silo tries to deliver its attempts' last reports.</summary>
     public TimeSpan ShutdownReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a child ended by SIGINT or SIGTERM waits for the silo's own shutdown (the signal reaches both) before
+    /// its end counts as the attempt's failure.
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Receives the silo's log lines (attempt starts, ends, errors). Never receives tokens.</summary>
     public Action<string>? Log { get; init; }

@@ -41,4 +41,10 @@ public interface ITrialConfigSchema
     /// value is returned unchanged. Overrides store the current spelling, so the trial id does not depend on it.
     /// </summary>
     string CanonicalValue(string dottedPath, string value) => value;
+
+    /// <summary>
+    /// The metric names the trainer reports once per epoch (what <c>early_stopping.metric</c> may name), or null when
+    /// the schema does not say: then any name is taken. The default does not say.
+    /// </summary>
+    IReadOnlyList<string>? EpochMetrics => null;
 }

@@ -22,4 +22,10 @@ public sealed record MatrixRow(
 {
     /// <summary>The row's <c>preset</c>, applied after the profile's overrides and before <see cref="Overrides"/>; null when none.</summary>
     public SweepPreset? Preset { get; init; }
+
+    /// <summary>
+    /// False for a row that opts out of the sweep's early stopping (<c>early_stopping: false</c>): its configurations
+    /// are always measured in full and are not compared with the others.
+    /// </summary>
+    public bool EarlyStopping { get; init; } = true;
 }

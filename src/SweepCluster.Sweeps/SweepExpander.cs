@@ -97,7 +97,8 @@ public static class SweepExpander
             Dictionary<string, SourceLocation> Provenance,
             SourceLocation Location,
             SweepReference? Reference = null,
-            string? Preset = null);
+            string? Preset = null,
+            bool EarlyStopping = true);
 
         public SweepExpansion Run()
         {
@@ -380,7 +381,7 @@ public static class SweepExpander
 
                 var location = row?.Location ?? _spec.Location;
                 ValidateResolved(config, configName, provenance, location);
-                _candidates.Add(new Candidate(configName, seed, config, new Dictionary<string, string>(state.ScheduleNames), row?.Expect, provenance, location, Preset: row?.Preset?.Name));
+                _candidates.Add(new Candidate(configName, seed, config, new Dictionary<string, string>(state.ScheduleNames), row?.Expect, provenance, location, Preset: row?.Preset?.Name, EarlyStopping: row?.EarlyStopping ?? true));
             }
         }
 
@@ -410,7 +411,7 @@ public static class SweepExpander
                 resolved["name"] = configName;
                 var config = JsonNode.Parse(resolved.ToJsonString())!.AsObject();
                 ValidateResolved(config, configName, provenance, _spec.Location);
-                _candidates.Add(new Candidate(configName, seed, config, [], null, provenance, _spec.Location, SweepReference.SupervisedCross));
+                _candidates.Add(new Candidate(configName, seed, config, [], null, provenance, _spec.Location, SweepReference.SupervisedCross, EarlyStopping: false));
             }
         }
 
@@ -516,10 +517,14 @@ public static class SweepExpander
                     names)
                 {
                     Reference = candidate.Reference,
+                    EarlyStopping = candidate.EarlyStopping,
                 });
             }
 
-            return new SweepExpansion(trials, [], notes, _skipped, _profile?.Name);
+            return new SweepExpansion(trials, [], notes, _skipped, _profile?.Name)
+            {
+                EarlyStopping = Sweeps.EarlyStopping.Resolve(_spec.EarlyStopping, _profile?.EarlyStopping, _spec.Objective),
+            };
         }
 
         private static JsonObject Without(JsonObject config, params string[] keys)

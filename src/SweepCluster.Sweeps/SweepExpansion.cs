@@ -14,6 +14,9 @@ public sealed record SweepExpansion(
     int Skipped,
     string? Profile)
 {
+    /// <summary>The early-stopping rule for the expanded profile, or null when the sweep runs every trial to the end.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
     /// <summary>Whether expansion found no errors.</summary>
     [MemberNotNullWhen(false, nameof(FirstError))]
     public bool Success => Errors.Count == 0;

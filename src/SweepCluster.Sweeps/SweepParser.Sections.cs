@@ -9,14 +9,14 @@ internal sealed partial class SweepParser
     private static readonly string[] StageKeys = ["from_epoch", "loss_weights", "lr", "fresh_optimizer"];
 
     private static readonly string[] RequiredStageKeys = ["from_epoch", "loss_weights"];
-    private static readonly string[] RowKeys = ["name", "description", "preset", "overrides", "profiles", "schedule", "expect", "when"];
+    private static readonly string[] RowKeys = ["name", "description", "preset", "overrides", "profiles", "schedule", "expect", "when", "early_stopping"];
     private static readonly string[] ExpectKeys = ["text", "verdict", "confident"];
     private static readonly string[] KeyAxisKeys = ["values", "when"];
     private static readonly string[] NamedAxisKeys = ["options", "when"];
     private static readonly string[] OptionKeys = ["label", "overrides"];
     private static readonly string[] RandomKeys = ["count", "seed", "parameters"];
     private static readonly string[] ParameterKeys = ["distribution", "low", "high", "values", "when"];
-    private static readonly string[] ProfileKeys = ["description", "overrides", "seeds", "resources", "max_attempts", "priority", "grid", "schedules"];
+    private static readonly string[] ProfileKeys = ["description", "overrides", "seeds", "resources", "max_attempts", "priority", "grid", "schedules", "early_stopping"];
     private static readonly string[] ResourceKeys = ["gpus", "gpu_memory_gb", "labels"];
     private static readonly string[] ObjectiveKeys = ["metric", "goal"];
 
@@ -325,6 +325,7 @@ internal sealed partial class SweepParser
             Expectation? expect = null;
             Condition? when = null;
             SweepPreset? preset = null;
+            var earlyStopping = true;
             foreach (var (key, keyNode, value) in entries)
             {
                 var entryPath = Join(rowPath, key);
@@ -373,6 +374,9 @@ internal sealed partial class SweepParser
                     case "expect":
                         expect = ParseExpect(value, entryPath);
                         break;
+                    case "early_stopping":
+                        earlyStopping = ParseRowEarlyStopping(value, entryPath);
+                        break;
                     default:
                         when = ParseCondition(value, entryPath);
                         break;
@@ -386,7 +390,7 @@ internal sealed partial class SweepParser
 
             if (name is not null)
             {
-                rows.Add(new MatrixRow(name, overrides, profileOverrides, schedule, expect, when, Loc(rowNode)) { Preset = preset });
+                rows.Add(new MatrixRow(name, overrides, profileOverrides, schedule, expect, when, Loc(rowNode)) { Preset = preset, EarlyStopping = earlyStopping });
             }
         }
 
@@ -852,6 +856,7 @@ internal sealed partial class SweepParser
         int? priority = null;
         var grid = new List<GridAxis>();
         var schedules = new Dictionary<string, JsonArray>(StringComparer.Ordinal);
+        EarlyStoppingBlock? earlyStopping = null;
         foreach (var (key, _, value) in entries)
         {
             var entryPath = Join(path, key);
@@ -859,6 +864,9 @@ internal sealed partial class SweepParser
             {
                 case "description":
                     ReadText(value, entryPath);
+                    break;
+                case "early_stopping":
+                    earlyStopping = ParseProfileEarlyStopping(value, entryPath);
                     break;
                 case "overrides":
                     ParseOverrideMap(value, entryPath, string.Empty, overrides);
@@ -899,7 +907,7 @@ internal sealed partial class SweepParser
             }
         }
 
-        return new SweepProfile(name, overrides, seeds, resources, maxAttempts, priority, grid, schedules, Loc(node));
+        return new SweepProfile(name, overrides, seeds, resources, maxAttempts, priority, grid, schedules, Loc(node)) { EarlyStopping = earlyStopping };
     }
 
     private string UnknownProfile(string name) =>

@@ -14,6 +14,7 @@ internal sealed partial class SweepParser
     [
         "name", "description", "question", "objective", "preset", "base", "matrix", "grid", "random", "seeds",
         "schedules", "when", "profiles", "default_profile", "resources", "max_attempts", "priority", "references",
+        "early_stopping",
     ];
 
     private readonly string _file;
@@ -183,6 +184,7 @@ internal sealed partial class SweepParser
         var maxAttempts = 3;
         var priority = 0;
         List<SweepReference> references = [];
+        EarlyStoppingBlock? earlyStopping = null;
         foreach (var (key, _, value) in entries)
         {
             switch (key)
@@ -236,8 +238,13 @@ internal sealed partial class SweepParser
                 case "references":
                     references = ParseReferences(value, key);
                     break;
+                case "early_stopping":
+                    earlyStopping = ParseEarlyStopping(value, key, inProfile: false);
+                    break;
             }
         }
+
+        CheckEarlyStopping(earlyStopping, profiles, objective);
 
         if (name is null)
         {
@@ -265,6 +272,7 @@ internal sealed partial class SweepParser
             MaxAttempts = maxAttempts,
             Priority = priority,
             References = references,
+            EarlyStopping = earlyStopping,
             Location = Loc(root),
         };
     }

@@ -24,4 +24,8 @@ public sealed record SweepProfile(
     int? Priority,
     IReadOnlyList<GridAxis> Grid,
     IReadOnlyDictionary<string, JsonArray> Schedules,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The profile's <c>early_stopping</c> keys over the sweep's, or <c>false</c> (<see cref="EarlyStoppingBlock.Off"/>); null when it sets none.</summary>
+    public EarlyStoppingBlock? EarlyStopping { get; init; }
+}

@@ -68,6 +68,9 @@ public sealed record SweepSpec
     /// </summary>
     public IReadOnlyList<SweepReference> References { get; init; } = [];
 
+    /// <summary>The sweep's <c>early_stopping</c> block, or null (no early stopping unless a profile sets it).</summary>
+    public EarlyStoppingBlock? EarlyStopping { get; init; }
+
     /// <summary>Where the document starts; used for problems that have no better position.</summary>
     public required SourceLocation Location { get; init; }
 }

@@ -40,4 +40,10 @@ public sealed record TrialSpec(
     /// own); null for the sweep's configurations.
     /// </summary>
     public SweepReference? Reference { get; init; }
+
+    /// <summary>
+    /// Whether the sweep's early stopping may stop this trial (and compares it with the others): false for a row that
+    /// opted out (<c>early_stopping: false</c>) and for reference trials, which are levels, not candidates.
+    /// </summary>
+    public bool EarlyStopping { get; init; } = true;
 }

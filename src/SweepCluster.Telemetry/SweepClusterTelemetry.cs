@@ -11,8 +11,9 @@ namespace SweepCluster.Telemetry;
 /// Callers use the <c>Record*</c> methods for events and the <c>Set*Source</c> methods to hand in the callbacks
 /// that observable gauges read at collection time (the trial counts from the store, the silos' slots, the GPUs'
 /// memory). A source may be replaced at any time; a source that is not set observes nothing. Every member is
-/// thread safe. The exported names are listed in <c>deploy/README.md</c>; <see cref="PrometheusExporter"/>
-/// turns <c>sweepcluster.claim.duration</c> (unit s) into <c>sweepcluster_claim_duration_seconds</c>.
+/// thread safe. <see cref="PrometheusMetrics"/> publishes the meter on <c>/metrics</c> through prometheus-net's meter
+/// adapter, which names a series after the meter and the instrument (<c>sweepcluster.attempt.duration</c> becomes
+/// <c>sweepcluster_sweepcluster_attempt_duration</c>); <c>deploy/README.md</c> lists them.
 /// </remarks>
 public static class SweepClusterTelemetry
 {
@@ -22,10 +23,6 @@ public static class SweepClusterTelemetry
     private static Func<IEnumerable<TrialStateCount>>? s_trialCounts;
     private static Func<IEnumerable<SiloSlotUsage>>? s_siloSlots;
     private static Func<IEnumerable<GpuMemoryUsage>>? s_gpuMemory;
-
-    /// <summary>Bucket bounds (seconds) of the claim-duration histogram: a claim is a store transaction, milliseconds to seconds.</summary>
-    public static IReadOnlyList<double> ClaimDurationBuckets { get; } =
-        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     /// <summary>Bucket bounds (seconds) of the attempt-duration histogram: from a failed start to a day of training.</summary>
     public static IReadOnlyList<double> AttemptDurationBuckets { get; } =
@@ -38,18 +35,11 @@ public static class SweepClusterTelemetry
     /// <summary>The meter every SweepCluster instrument belongs to.</summary>
     public static Meter Meter { get; } = new(Name);
 
-    /// <summary>The source of SweepCluster's traces (claims, attempts, reports).</summary>
+    /// <summary>The source of SweepCluster's traces (attempts).</summary>
     public static ActivitySource ActivitySource { get; } = new(Name);
 
     /// <summary>Latest per-trial loss, PSNR and leakage, capped at the most recent trials; the coordinator updates it.</summary>
     public static TrialMetricRegistry TrialMetrics { get; } = new();
-
-    private static readonly Histogram<double> ClaimDuration = Meter.CreateHistogram(
-        "sweepcluster.claim.duration",
-        unit: "s",
-        description: "Time to place pending trials on a silo's free slots, one observation per claim request.",
-        tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ClaimDurationBuckets });
 
     private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram(
         "sweepcluster.attempt.duration",
@@ -65,29 +55,23 @@ public static class SweepClusterTelemetry
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TrainStepDurationBuckets });
 
-    private static readonly Counter<long> LeaseExpiries = Meter.CreateCounter<long>(
-        "sweepcluster.lease.expiries", "{lease}", "Attempts whose lease expired (silo lost or cut off), by sweep.");
-
     private static readonly Counter<long> AttemptRetries = Meter.CreateCounter<long>(
         "sweepcluster.attempt.retries", "{attempt}", "Trials sent back to pending for another attempt, by sweep and reason.");
 
     private static readonly Counter<long> ReportsRefused = Meter.CreateCounter<long>(
-        "sweepcluster.reports.refused", "{report}", "Silo reports refused (stale fencing token, attempt not held), by reason.");
+        "sweepcluster.reports.refused", "{report}", "Attempt reports a trial grain refused (stale attempt number, attempt held by another silo), by sweep and reason.");
 
     private static readonly Counter<long> MetricPointsIngested = Meter.CreateCounter<long>(
         "sweepcluster.metric_points.ingested", "{point}", "Metric points stored (duplicates of a retried request not counted), by sweep.");
 
-    private static readonly Counter<long> SiloHeartbeats = Meter.CreateCounter<long>(
-        "sweepcluster.silo.heartbeats", "{heartbeat}", "Heartbeats received from silos, by silo.");
+    private static readonly Counter<long> EarlyStoppingDecisions = Meter.CreateCounter<long>(
+        "sweepcluster.early_stopping.decisions", "{decision}", "Early-stopping judgements of configurations (pruned or continued), by sweep and rule.");
 
     private static readonly ObservableGauge<long> Trials = Meter.CreateObservableGauge(
         "sweepcluster.trials", ObserveTrials, "{trial}", "Trials by sweep and lifecycle state.");
 
     private static readonly ObservableGauge<int> SiloSlots = Meter.CreateObservableGauge(
         "sweepcluster.silo.slots", ObserveSiloSlots, "{slot}", "Slots per silo, busy or free.");
-
-    private static readonly ObservableGauge<double> SiloHeartbeatAge = Meter.CreateObservableGauge(
-        "sweepcluster.silo.heartbeat.age", ObserveHeartbeatAge, "s", "Time since each silo's last heartbeat.");
 
     private static readonly ObservableGauge<long> GpuMemoryUsed = Meter.CreateObservableGauge(
         "sweepcluster.gpu.memory.used", ObserveGpuMemory, "By", "Device memory in use per silo slot.");
@@ -101,25 +85,36 @@ public static class SweepClusterTelemetry
     private static readonly ObservableGauge<double> TrialLeakage = Meter.CreateObservableGauge(
         "sweepcluster.trial.leakage", ObserveTrialLeakage, unit: null, "Latest cross noise-leakage index of recent trials (capped series).");
 
+    /// <summary>
+    /// The observable gauges with the label keys their measurements carry and the label values they would report now
+    /// (in the keys' order): what <see cref="PrometheusMetrics"/> keeps on <c>/metrics</c>, and nothing more.
+    /// </summary>
+    internal static IReadOnlyList<ObservedGauge> ObservedGauges { get; } =
+    [
+        new(Trials, ["sweep", "state"], () => ObserveTrials().Select(m => LabelValues(m.Tags, ["sweep", "state"]))),
+        new(SiloSlots, ["silo", "state"], () => ObserveSiloSlots().Select(m => LabelValues(m.Tags, ["silo", "state"]))),
+        new(GpuMemoryUsed, ["silo", "slot"], () => ObserveGpuMemory().Select(m => LabelValues(m.Tags, ["silo", "slot"]))),
+        new(TrialLoss, ["sweep", "trial", "config", "term"], () => ObserveTrialLoss().Select(m => LabelValues(m.Tags, ["sweep", "trial", "config", "term"]))),
+        new(TrialPsnr, ["sweep", "trial", "config"], () => ObserveTrialPsnr().Select(m => LabelValues(m.Tags, ["sweep", "trial", "config"]))),
+        new(TrialLeakage, ["sweep", "trial", "config"], () => ObserveTrialLeakage().Select(m => LabelValues(m.Tags, ["sweep", "trial", "config"]))),
+    ];
+
     /// <summary>The names of every instrument above, in declaration order.</summary>
     public static IReadOnlyList<string> InstrumentNames { get; } =
     [
-        ClaimDuration.Name, AttemptDuration.Name, TrainStepDuration.Name, LeaseExpiries.Name, AttemptRetries.Name,
-        ReportsRefused.Name, MetricPointsIngested.Name, SiloHeartbeats.Name, Trials.Name, SiloSlots.Name,
-        SiloHeartbeatAge.Name, GpuMemoryUsed.Name, TrialLoss.Name, TrialPsnr.Name, TrialLeakage.Name,
+        AttemptDuration.Name, TrainStepDuration.Name, AttemptRetries.Name, ReportsRefused.Name, MetricPointsIngested.Name,
+        Trials.Name, SiloSlots.Name, GpuMemoryUsed.Name, TrialLoss.Name, TrialPsnr.Name, TrialLeakage.Name,
+        EarlyStoppingDecisions.Name,
     ];
 
     /// <summary>Sets the callback the <c>sweepcluster.trials</c> gauge reads: trial counts by sweep and state (the coordinator's store).</summary>
     public static void SetTrialCountsSource(Func<IEnumerable<TrialStateCount>>? source) => Volatile.Write(ref s_trialCounts, source);
 
-    /// <summary>Sets the callback the slot and heartbeat-age gauges read (the coordinator's view of its silos).</summary>
+    /// <summary>Sets the callback the slot gauge reads (the coordinator's view of the cluster's silos).</summary>
     public static void SetSiloSlotsSource(Func<IEnumerable<SiloSlotUsage>>? source) => Volatile.Write(ref s_siloSlots, source);
 
     /// <summary>Sets the callback the <c>sweepcluster.gpu.memory.used</c> gauge reads (the silo's GPUs).</summary>
     public static void SetGpuMemorySource(Func<IEnumerable<GpuMemoryUsage>>? source) => Volatile.Write(ref s_gpuMemory, source);
-
-    /// <summary>Records one claim request's duration (<c>sweepcluster.claim.duration</c>).</summary>
-    public static void RecordClaim(TimeSpan duration) => ClaimDuration.Record(duration.TotalSeconds);
 
     /// <summary>Records a finished attempt (<c>sweepcluster.attempt.duration</c>); <paramref name="outcome"/> is e.g. <c>succeeded</c>, <c>failed</c>, <c>lost</c>, <c>cancelled</c>.</summary>
     public static void RecordAttempt(string sweepId, string outcome, TimeSpan duration) =>
@@ -129,17 +124,13 @@ public static class SweepClusterTelemetry
     public static void RecordTrainStep(string device, TimeSpan duration) =>
         TrainStepDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("device", device));
 
-    /// <summary>Counts an expired lease (<c>sweepcluster.lease.expiries</c>).</summary>
-    public static void RecordLeaseExpiry(string sweepId) =>
-        LeaseExpiries.Add(1, new KeyValuePair<string, object?>("sweep", sweepId));
-
     /// <summary>Counts a trial sent back for another attempt (<c>sweepcluster.attempt.retries</c>); <paramref name="reason"/> is e.g. <c>failed</c> or <c>lost</c>.</summary>
     public static void RecordAttemptRetry(string sweepId, string reason) =>
         AttemptRetries.Add(1, new("sweep", sweepId), new("reason", reason));
 
     /// <summary>Counts a refused silo report (<c>sweepcluster.reports.refused</c>); <paramref name="reason"/> is e.g. <c>stale_attempt</c> or <c>not_holder</c>.</summary>
-    public static void RecordReportRefused(string reason) =>
-        ReportsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public static void RecordReportRefused(string sweepId, string reason) =>
+        ReportsRefused.Add(1, new("sweep", sweepId), new("reason", reason));
 
     /// <summary>Counts newly stored metric points (<c>sweepcluster.metric_points.ingested</c>).</summary>
     public static void RecordMetricPointsIngested(string sweepId, long count)
@@ -148,9 +139,31 @@ public static class SweepClusterTelemetry
         MetricPointsIngested.Add(count, new KeyValuePair<string, object?>("sweep", sweepId));
     }
 
-    /// <summary>Counts a heartbeat received from a silo (<c>sweepcluster.silo.heartbeats</c>).</summary>
-    public static void RecordSiloHeartbeat(string siloId) =>
-        SiloHeartbeats.Add(1, new KeyValuePair<string, object?>("silo", siloId));
+    private static string[] LabelValues(ReadOnlySpan<KeyValuePair<string, object?>> tags, string[] keys)
+    {
+        var values = new string[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            values[i] = "";
+            foreach (var tag in tags)
+            {
+                if (string.Equals(tag.Key, keys[i], StringComparison.Ordinal))
+                {
+                    values[i] = tag.Value?.ToString() ?? "";
+                }
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Counts an early-stopping judgement of a configuration (<c>sweepcluster.early_stopping.decisions</c>), once when the
+    /// sweep grain takes it; <paramref name="rule"/> is <c>asha</c> or <c>median</c>, <paramref name="decision"/>
+    /// <c>pruned</c> or <c>continued</c>.
+    /// </summary>
+    public static void RecordEarlyStoppingDecision(string sweepId, string rule, string decision) =>
+        EarlyStoppingDecisions.Add(1, new("sweep", sweepId), new("rule", rule), new("decision", decision));
 
     private static IEnumerable<Measurement<long>> ObserveTrials()
     {
@@ -166,14 +179,6 @@ public static class SweepClusterTelemetry
         {
             yield return new Measurement<int>(silo.Busy, new("silo", silo.SiloId), new("state", "busy"));
             yield return new Measurement<int>(silo.Free, new("silo", silo.SiloId), new("state", "free"));
-        }
-    }
-
-    private static IEnumerable<Measurement<double>> ObserveHeartbeatAge()
-    {
-        foreach (var silo in Volatile.Read(ref s_siloSlots)?.Invoke() ?? [])
-        {
-            yield return new Measurement<double>(silo.HeartbeatAge.TotalSeconds, new KeyValuePair<string, object?>("silo", silo.SiloId));
         }
     }
 

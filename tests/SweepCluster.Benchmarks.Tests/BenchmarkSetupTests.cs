@@ -13,7 +13,7 @@ public sealed class BenchmarkSetupTests
 
         var (exitCode, stdout, stderr) = await BenchmarkPrograms.RunAsync(
             BenchmarkPrograms.Orchestration,
-            ["overhead", "--stores", "postgres", "--trials", "2", "--workers", "1"],
+            ["overhead", "--stores", "postgres", "--trials", "2", "--workers", "1", "--slots-per-silo", "1"],
             new Dictionary<string, string> { ["PYTHONPATH"] = hidden.PythonPath });
 
         Assert.Equal(MissingReferenceExitCode, exitCode);

@@ -38,17 +38,34 @@ public sealed class ClusterCommandsTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "silo", "--cpu-slots", "1" }, "--store: give postgres://user:pass@host:port/db (or set SWEEPCLUSTER_STORE)")]
+    [InlineData(new[] { "coordinator" }, "--store: give postgres://user:pass@host:port/db (or set SWEEPCLUSTER_STORE)")]
+    [InlineData(new[] { "coordinator", "--store", "sqlite:cluster.db" }, "a cluster shares its membership and grain state through PostgreSQL")]
+    [InlineData(new[] { "silo", "--store", "sqlite:cluster.db" }, "to run on this machine alone, use `sweepcluster run FILE`")]
+    [InlineData(new[] { "silo", "--store", "postgres://u:p@127.0.0.1:9/db", "--advertise", "not-an-ip" }, "--advertise 'not-an-ip': give an IP address")]
+    public async Task A_cluster_silo_without_a_usable_cluster_database_refuses_to_start_and_names_the_fix(string[] arguments, string message)
+    {
+        var environment = new Dictionary<string, string?> { ["SWEEPCLUSTER_STORE"] = null };
+
+        var result = await CliProcess.RunWithEnvironmentAsync(_temp.Path, environment, TimeSpan.FromSeconds(60), arguments);
+
+        Assert.True(result.ExitCode == 2, result.Transcript);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_silo_asked_for_metrics_without_a_token_refuses_to_start_and_names_the_fix()
     {
         var environment = new Dictionary<string, string?>
         {
-            ["SWEEPCLUSTER_SILO_TOKEN"] = "silo-token-0123456789abcdef",
+            ["SWEEPCLUSTER_STORE"] = null,
             ["SWEEPCLUSTER_METRICS_TOKEN"] = null,
         };
 
         var result = await CliProcess.RunWithEnvironmentAsync(_temp.Path, environment, TimeSpan.FromSeconds(60),
-            "silo", "--coordinator", "http://127.0.0.1:9", "--cpu-slots", "1", "--work-dir", _temp.Path, "--metrics-listen", "127.0.0.1:0");
+            "silo", "--store", "postgres://u:p@127.0.0.1:9/db", "--cpu-slots", "1", "--work-dir", _temp.Path, "--metrics-listen", "127.0.0.1:0");
 
         Assert.True(result.ExitCode == 2, result.Transcript);
         Assert.Contains("SWEEPCLUSTER_METRICS_TOKEN", result.Error, StringComparison.Ordinal);

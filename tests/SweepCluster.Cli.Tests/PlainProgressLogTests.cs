@@ -46,9 +46,9 @@ public sealed class PlainProgressLogTests
 
         Assert.Equal(["[0:00] progress"], log.Observe([Trial("a", "pending"), Trial("b", "pending")], "progress", finished: false));
         _clock.Advance(Poll);
-        Assert.Equal(["[0:02] trial a (config a, seed 0) started"], log.Observe([Trial("a", "leased"), Trial("b", "pending")], "progress", finished: false));
+        Assert.Equal(["[0:02] trial a (config a, seed 0) started"], log.Observe([Trial("a", "placed"), Trial("b", "pending")], "progress", finished: false));
         _clock.Advance(Poll);
-        // Leased and running are one phase to a reader.
+        // Placed and running are one phase to a reader.
         Assert.Empty(log.Observe([Trial("a", "running"), Trial("b", "pending")], "progress", finished: false));
         _clock.Advance(Poll);
         Assert.Equal(
@@ -74,6 +74,18 @@ public sealed class PlainProgressLogTests
             log.Observe([Trial("a", "succeeded"), Trial("b", "pending"), Trial("c", "cancelled")], "progress", finished: false));
         _clock.Advance(Poll);
         Assert.Empty(log.Observe([Trial("a", "succeeded"), Trial("b", "pending"), Trial("c", "cancelled")], "progress", finished: false));
+    }
+
+    [Fact]
+    public void A_pruned_trial_gets_its_line_with_the_reason()
+    {
+        var log = new PlainProgressLog(_clock, PlainProgressLog.DefaultInterval);
+        log.Observe([Trial("a", "running")], "progress", finished: false);
+        _clock.Advance(Poll);
+
+        Assert.Equal(
+            ["[0:02] trial a (config a, seed 0) pruned at epoch 1: eval.psnr_cross 10.3 is below the rung's top third (cut 14.47, 4 configurations at this rung)", "[0:02] 1/1 done"],
+            log.Observe([Trial("a", "pruned") with { Reason = "pruned at epoch 1: eval.psnr_cross 10.3 is below the rung's top third (cut 14.47, 4 configurations at this rung)" }], "1/1 done", finished: true));
     }
 
     private static TrialStatus Trial(string id, string state) => new(id, $"config {id}, seed 0", state);

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace SweepCluster.Cli.Tests;
 
@@ -19,11 +16,13 @@ public sealed class RunCommandResumeTests : IDisposable
     private readonly TempDirectory _temp = new();
     private readonly string _sweep;
     private readonly string _state;
+    private readonly RunState _run;
 
     public RunCommandResumeTests()
     {
         _sweep = _temp.Write("resumable.yaml", TinySweeps.ThreeRowsCheckpointed(Epochs, StepsPerEpoch));
         _state = Path.Combine(_temp.Path, "state");
+        _run = new RunState(_state);
     }
 
     [Fact]
@@ -37,14 +36,14 @@ public sealed class RunCommandResumeTests : IDisposable
             var ended = await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
             Assert.True(ended.ExitCode == 130, ended.Transcript);
             Assert.Contains("interrupted: the state is saved", ended.Output, StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(AttemptDirectory(interrupted.TrialId, 1), "summary.json")), "the interrupted trial finished before the signal");
+            Assert.False(File.Exists(Path.Combine(_run.AttemptDirectory(interrupted.TrialId, 1), "summary.json")), "the interrupted trial finished before the signal");
         }
 
         await RerunAndCheckResumeAsync(interrupted);
     }
 
     [Fact]
-    public async Task After_the_run_process_is_killed_a_rerun_takes_the_stale_lease_back_and_completes()
+    public async Task After_the_run_process_is_killed_a_rerun_resumes_the_interrupted_trial_as_its_next_attempt_and_completes()
     {
         Interrupted interrupted;
         using (var first = Start())
@@ -55,15 +54,15 @@ public sealed class RunCommandResumeTests : IDisposable
         }
 
         // Nothing stops a crashed run's trial child: it would train on to its end beside the rerun. End it by its id.
-        KillOrphanedTrials();
-        Assert.False(File.Exists(Path.Combine(AttemptDirectory(interrupted.TrialId, 1), "summary.json")), "the interrupted trial finished before the kill");
+        _run.KillOrphanedTrials();
+        Assert.False(File.Exists(Path.Combine(_run.AttemptDirectory(interrupted.TrialId, 1), "summary.json")), "the interrupted trial finished before the kill");
 
         await RerunAndCheckResumeAsync(interrupted);
     }
 
     public void Dispose()
     {
-        KillOrphanedTrials();
+        _run.KillOrphanedTrials();
         _temp.Dispose();
     }
 
@@ -81,7 +80,7 @@ public sealed class RunCommandResumeTests : IDisposable
         var log = Path.Combine(_state, "silo.log");
         while (true)
         {
-            var attempts = Attempts(whileRunning: true);
+            var attempts = _run.Attempts(whileRunning: true);
             var succeeded = attempts.Where(a => a.HasSummary).ToList();
             var running = attempts.Where(a => !a.HasSummary).ToList();
             if (succeeded.Count == 1 && running.Count == 1 && File.Exists(log)
@@ -111,7 +110,7 @@ public sealed class RunCommandResumeTests : IDisposable
         Assert.Contains("sweep resumable: revision 1, unchanged: 3 trials kept (resuming)", rerun.Output, StringComparison.Ordinal);
 
         // The finished trial was not run again.
-        var attempts = Attempts();
+        var attempts = _run.Attempts();
         Assert.Equal([1], attempts.Where(a => a.TrialId == interrupted.SucceededTrialId).Select(a => a.Number));
 
         // The interrupted one went on in a new attempt, given the checkpoint, from past its first epoch.
@@ -134,43 +133,6 @@ public sealed class RunCommandResumeTests : IDisposable
         Assert.All(rows, r => Assert.Equal(1, r.GetProperty("psnr_cross").GetProperty("n").GetInt32()));
     }
 
-    /// <param name="whileRunning">The run is live: skip an attempt whose directory is still being set up.</param>
-    private List<AttemptOnDisk> Attempts(bool whileRunning = false)
-    {
-        var root = Path.Combine(_state, "attempts");
-        var attempts = new List<AttemptOnDisk>();
-        if (whileRunning && !Directory.Exists(root))
-        {
-            return attempts;
-        }
-
-        foreach (var trial in Directory.GetDirectories(root))
-        {
-            foreach (var directory in Directory.GetDirectories(trial, "attempt-*"))
-            {
-                JsonDocument config;
-                try
-                {
-                    config = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "config.json")));
-                }
-                catch (Exception e) when (whileRunning && e is IOException or JsonException)
-                {
-                    continue;
-                }
-
-                using var document = config;
-                attempts.Add(new AttemptOnDisk(
-                    Path.GetFileName(trial),
-                    int.Parse(Path.GetFileName(directory)["attempt-".Length..], CultureInfo.InvariantCulture),
-                    document.RootElement.GetProperty("name").GetString()!,
-                    directory,
-                    File.Exists(Path.Combine(directory, "summary.json"))));
-            }
-        }
-
-        return attempts;
-    }
-
     private static List<long> StepMetrics(string attemptDirectory)
     {
         var steps = new List<long>();
@@ -187,55 +149,6 @@ public sealed class RunCommandResumeTests : IDisposable
         return steps;
     }
 
-    private string AttemptDirectory(string trialId, int attempt) => Path.Combine(_state, "attempts", trialId, $"attempt-{attempt}");
-
-    /// <summary>Kills, by id, trial children this test's runs started that are still alive (the silo log names their ids).</summary>
-    private void KillOrphanedTrials()
-    {
-        var log = Path.Combine(_state, "silo.log");
-        if (!File.Exists(log))
-        {
-            return;
-        }
-
-        foreach (Match started in Regex.Matches(File.ReadAllText(log), @"started as process (\d+)"))
-        {
-            var id = int.Parse(started.Groups[1].Value, CultureInfo.InvariantCulture);
-            var commandLine = Path.Combine("/proc", id.ToString(CultureInfo.InvariantCulture), "cmdline");
-            string text;
-            try
-            {
-                text = File.ReadAllText(commandLine);
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            // The id may have been reused by an unrelated process: only a trial of this state directory is ours.
-            if (!text.Contains("trial-run", StringComparison.Ordinal) || !text.Contains(_state, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var process = Process.GetProcessById(id);
-                process.Kill();
-                process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-            catch (ArgumentException)
-            {
-                // It ended in the meantime.
-            }
-            catch (InvalidOperationException)
-            {
-                // As above.
-            }
-        }
-    }
-
     private sealed record Interrupted(string SucceededTrialId, string TrialId);
 
-    private sealed record AttemptOnDisk(string TrialId, int Number, string ConfigName, string Directory, bool HasSummary);
 }

@@ -197,7 +197,9 @@ public sealed class RunCommandTests : IDisposable
 
     private static double SummaryScalar(string state, string trialId, string name)
     {
-        var path = Path.Combine(state, "attempts", trialId, "attempt-1", "summary.json");
+        // The attempt that finished: attempt 1, unless a loaded machine kept its slot busy past the runner's wait and the
+        // trial ran again as a later attempt.
+        var path = Directory.GetFiles(Path.Combine(state, "attempts", trialId), "summary.json", SearchOption.AllDirectories).Single();
         using var summary = JsonDocument.Parse(File.ReadAllText(path));
         return summary.RootElement.GetProperty("scalars").GetProperty(name).GetDouble();
     }

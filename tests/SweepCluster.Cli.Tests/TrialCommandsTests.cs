@@ -113,6 +113,26 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trial_child_asked_to_stop_with_sigterm_ends_with_exit_code_143_and_whole_metric_lines()
+    {
+        // How a silo stops an attempt whose trial was cancelled or pruned: SIGTERM first, a kill only after a grace.
+        var config = Path.Combine(CliPaths.Sweeps, "trials", "no_skip.yaml");
+        using var child = CliProcess.Start(_temp.Path, "trial-run", "--config", config, "--out", Path.Combine(_temp.Path, "attempt"), "--device", "cpu", "--threads", "1");
+        await child.WaitForLineAsync(l => l.Contains("\"type\":\"metric\"", StringComparison.Ordinal) && l.Contains("\"kind\":\"step\"", StringComparison.Ordinal),
+            Timeout, "a step's metric");
+
+        await child.SignalAsync("TERM");
+        var ended = await child.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(ended.ExitCode == 143, ended.Transcript);
+        Assert.DoesNotContain("\"type\":\"summary\"", ended.Output, StringComparison.Ordinal);
+        // It stopped between steps: every metric line it wrote is whole.
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_temp.Path, "attempt", "metrics.jsonl"));
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
+    }
+
+    [Fact]
     public async Task Diagnose_watches_the_asked_steps_and_prints_its_checks()
     {
         var config = Path.Combine(CliPaths.Sweeps, "trials", "no_skip.yaml");

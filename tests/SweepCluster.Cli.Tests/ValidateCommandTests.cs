@@ -100,5 +100,22 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("1 problem(s); nothing was changed.", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Early_stopping_on_a_metric_the_trainer_does_not_report_every_epoch_is_refused_with_its_position_and_the_reported_ones()
+    {
+        _temp.Write("es.yaml", """
+            name: es
+            objective: {metric: psnr_cross, goal: maximize}
+            early_stopping:
+              rule: asha
+              metric: eval.psnr_cros
+            """);
+
+        var result = await CliProcess.RunAsync(_temp.Path, Timeout, "validate", "es.yaml");
+
+        Assert.True(result.ExitCode != 0, result.Transcript);
+        Assert.Matches(@"(?m)^es\.yaml:5:11: early_stopping\.metric: the trainer does not report `eval\.psnr_cros` every epoch; did you mean `eval\.psnr_cross`\? \(reported: .*eval\.x_a_from_b\.psnr", result.Error);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -35,7 +35,7 @@ internal static class ReportTestData
     public static TrialRecord Failed(string config, int order, long seed, string error)
     {
         var trial = Trial(config, order, seed, TrialState.Failed);
-        var attempt = new AttemptSnapshot(1, AttemptState.Failed, "silo-a", ["cpu0"], TestData.T0, TestData.T0, TestData.T0, error, null);
+        var attempt = new AttemptSnapshot(1, AttemptState.Failed, "silo-a", ["cpu0"], TestData.T0, TestData.T0, error, null);
         return trial with { Snapshot = trial.Snapshot with { Attempt = attempt } };
     }
 

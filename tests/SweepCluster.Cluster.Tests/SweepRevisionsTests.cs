@@ -93,7 +93,7 @@ public sealed class SweepRevisionsTests
         var pending = Assert.Single(allowed.Changes).Next;
         Assert.Equal((TrialState.Pending, "queued", false, 2), (pending.State, pending.PendingReason, pending.CancelledByRemoval, pending.MaxAttempts));
         Assert.Equal(2, Assert.Single(allowed.Redefined).MaxAttempts);
-        Assert.True(TrialLifecycle.Lease(pending, "silo", ["cpu0"], Now, TimeSpan.FromSeconds(30)).IsAccepted);
+        Assert.True(TrialLifecycle.Place(pending, "silo", ["cpu0"], Now).IsAccepted);
     }
 
     private static (SweepRecord Sweep, IReadOnlyList<TrialRecord> Trials) Stored(int revision, params TrialRecord[] trials) =>
@@ -101,8 +101,8 @@ public sealed class SweepRevisionsTests
 
     private static TrialRecord Record(NewTrial trial, TrialState state, int? removedIn = null, int currentAttempt = 0, bool cancelledByRemoval = false)
     {
-        var attempt = state is TrialState.Leased or TrialState.Running
-            ? new AttemptSnapshot(1, state == TrialState.Leased ? AttemptState.Leased : AttemptState.Running, "silo", ["cpu0"], TestData.T0.AddMinutes(1), TestData.T0, null, null, null)
+        var attempt = state is TrialState.Placed or TrialState.Running
+            ? new AttemptSnapshot(1, state == TrialState.Placed ? AttemptState.Placed : AttemptState.Running, "silo", ["cpu0"], TestData.T0, null, null, null)
             : null;
         var snapshot = new TrialSnapshot(trial.Id, "sweep-1", state, attempt?.Number ?? currentAttempt, trial.MaxAttempts, trial.Priority, trial.OrderIndex, TestData.T0,
             trial.Resources, attempt, state == TrialState.Pending ? "queued" : null, state == TrialState.Succeeded ? "{}" : null, null)

@@ -98,7 +98,7 @@ public sealed class TestMatrixBuilderTests
             ReportTestData.Trial("running", 1, 1, TrialState.Running),
             ReportTestData.Trial("running", 2, 2, TrialState.Pending),
             ReportTestData.Trial("waiting", 3, 0, TrialState.Pending),
-            ReportTestData.Trial("waiting", 4, 1, TrialState.Leased),
+            ReportTestData.Trial("waiting", 4, 1, TrialState.Placed),
             ReportTestData.Trial("broken", 5, 0, TrialState.Failed),
             ReportTestData.Trial("broken", 6, 1, summary: ReportTestData.Summary()),
             ReportTestData.Trial("broken", 7, 2, TrialState.Cancelled),
@@ -167,6 +167,49 @@ public sealed class TestMatrixBuilderTests
         Assert.Equal(2, matrix.Warnings.Count);
         Assert.Contains(matrix.Warnings, w => w.Contains("psnr_cross is NaN", StringComparison.Ordinal));
         Assert.Contains(matrix.Warnings, w => w.Contains("not valid JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pruned_configuration_is_in_its_own_state_with_the_epoch_it_reached_and_no_verdict()
+    {
+        const string reason = "pruned at epoch 3: eval.psnr_cross 21.3 is below the rung's top third (cut 22.1, 9 configurations at this rung)";
+        TrialRecord[] trials =
+        [
+            ReportTestData.Trial("kept", 0, 0, summary: ReportTestData.Summary(psnr: 26)),
+            ReportTestData.Trial("stopped", 1, 0, TrialState.Pruned),
+            ReportTestData.Trial("stopped", 2, 1, TrialState.Pruned),
+        ];
+        trials[1] = trials[1] with { Snapshot = trials[1].Snapshot with { StopReason = reason } };
+        trials[2] = trials[2] with { Snapshot = trials[2].Snapshot with { StopReason = reason } };
+        var points = new Dictionary<string, IReadOnlyList<MetricPointRecord>>
+        {
+            [trials[1].Definition.Id] =
+            [
+                Point(trials[1].Definition.Id, 1, 30, "eval.x_a_from_b.psnr", 21, 3, "eval"),
+                Point(trials[1].Definition.Id, 1, 30, "eval.x_b_from_a.psnr", 22, 3, "eval"),
+            ],
+            [trials[2].Definition.Id] =
+            [
+                Point(trials[2].Definition.Id, 1, 20, "eval.x_a_from_b.psnr", 20, 2, "eval"),
+                Point(trials[2].Definition.Id, 1, 30, "eval.x_a_from_b.psnr", 21, 3, "eval"),
+                Point(trials[2].Definition.Id, 1, 30, "eval.x_b_from_a.psnr", 21, 3, "eval"),
+            ],
+        };
+
+        var rows = TestMatrixBuilder.Build(ReportTestData.Sweep(), trials, points).Rows;
+
+        Assert.Equal(RowState.Complete, rows[0].State);
+        var pruned = rows[1];
+        Assert.Equal(RowState.Pruned, pruned.State);
+        Assert.Equal(new TrialCounts(2, 0, 0, 0, 0, 0, 2), pruned.Counts);
+        Assert.Null(pruned.Verdict);
+        Assert.Null(pruned.AgreesWithExpected);
+        Assert.Equal((3, 21.25), (pruned.EpochReached, pruned.LastPsnrCross));
+        Assert.Equal("pruned at epoch 3 (last psnr_cross 21.25)", pruned.Status);
+        Assert.Equal(reason, pruned.Note);
+        // Its curves are drawn to where it stopped.
+        Assert.Equal(30, pruned.PsnrCurves.Max(c => c.Points[^1].X));
+        Assert.Equal("pruned", MatrixCells.Cells(TestMatrixBuilder.Build(ReportTestData.Sweep(), trials, points), pruned)[1]);
     }
 
     [Fact]

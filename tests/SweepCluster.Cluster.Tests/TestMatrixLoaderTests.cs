@@ -13,7 +13,7 @@ public sealed class TestMatrixLoaderTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(TestData.T0);
     private ITrialStore _store = null!;
 
-    public async Task InitializeAsync() => _store = await SqliteTrialStore.OpenAsync(Path.Combine(_directory, "store.db"), _clock, None);
+    public async Task InitializeAsync() => _store = await SqlTrialStore.OpenSqliteAsync(Path.Combine(_directory, "store.db"), _clock, None);
 
     public async Task DisposeAsync()
     {
@@ -29,7 +29,7 @@ public sealed class TestMatrixLoaderTests : IAsyncLifetime
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 7];
         foreach (var (id, attempt) in new[] { ("t1", 1), ("t1", 2) })
         {
-            await _store.UpdateTrialAsync(id, t => TrialLifecycle.Lease(t, "silo", ["cpu0"], _clock.GetUtcNow(), TimeSpan.FromMinutes(1)), None);
+            await _store.UpdateTrialAsync(id, t => TrialLifecycle.Place(t, "silo", ["cpu0"], _clock.GetUtcNow()), None);
             await _store.AppendMetricsAsync(id, attempt, [new MetricPoint(attempt, "loss.cross", 1.0 / attempt, attempt - 1, "epoch")], _ => null, None);
             await _store.PutArtifactAsync(new ArtifactUpload(id, attempt, ArtifactKinds.Panel, $"panel-{attempt}.png", png), _ => null, None);
             if (attempt == 1)

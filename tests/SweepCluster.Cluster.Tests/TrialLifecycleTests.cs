@@ -5,58 +5,59 @@ namespace SweepCluster.Cluster.Tests;
 [Trait("Category", "Unit")]
 public sealed class TrialLifecycleTests
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _clock = new(TestData.T0);
 
-    public static TheoryData<TrialState> NotPending => [TrialState.Leased, TrialState.Running, TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
+    public static TheoryData<TrialState> NotPending => [TrialState.Placed, TrialState.Running, TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
 
     public static TheoryData<TrialState> Final => [TrialState.Succeeded, TrialState.Failed, TrialState.Cancelled];
 
-    public static TheoryData<TrialState> Live => [TrialState.Leased, TrialState.Running];
+    public static TheoryData<TrialState> Live => [TrialState.Placed, TrialState.Running];
 
     [Fact]
-    public void Lease_moves_a_pending_trial_to_leased_with_attempt_one()
+    public void Place_moves_a_pending_trial_to_placed_with_attempt_one()
     {
-        var next = Apply(TrialLifecycle.Lease(TestData.Pending(), "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl));
+        var next = Apply(TrialLifecycle.Place(TestData.Pending(), "silo-a", ["cpu0"], _clock.GetUtcNow()));
 
-        Assert.Equal(TrialState.Leased, next.State);
+        Assert.Equal(TrialState.Placed, next.State);
         Assert.Equal(1, next.CurrentAttempt);
-        Assert.Equal(AttemptState.Leased, next.Attempt!.State);
+        Assert.Equal(AttemptState.Placed, next.Attempt!.State);
         Assert.Equal("silo-a", next.Attempt.SiloId);
         Assert.Equal(["cpu0"], next.Attempt.SlotIds);
-        Assert.Equal(TestData.T0 + Ttl, next.Attempt.LeaseExpiresAt);
+        Assert.Equal(TestData.T0, next.Attempt.StartedAt);
         Assert.Null(next.PendingReason);
     }
 
     [Theory]
     [MemberData(nameof(NotPending))]
-    public void Lease_is_refused_unless_the_trial_is_pending(TrialState state)
+    public void Place_is_refused_unless_the_trial_is_pending(TrialState state)
     {
         var trial = InState(state);
 
-        var outcome = TrialLifecycle.Lease(trial, "silo-b", ["cpu1"], _clock.GetUtcNow(), Ttl);
+        var outcome = TrialLifecycle.Place(trial, "silo-b", ["cpu1"], _clock.GetUtcNow());
 
         Assert.Equal(RefusalKind.InvalidTransition, outcome.Refusal?.Kind);
     }
 
     [Fact]
-    public void Heartbeat_moves_a_leased_attempt_to_running_and_renews_its_lease()
+    public void Start_moves_a_placed_attempt_to_running_and_a_repeat_changes_nothing()
     {
-        var leased = InState(TrialState.Leased);
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        var placed = InState(TrialState.Placed);
 
-        var next = Apply(TrialLifecycle.Heartbeat(leased, 1, "silo-a", _clock.GetUtcNow(), Ttl, new AttemptProgress(10, 100, 1)));
+        var next = Apply(TrialLifecycle.Start(placed, 1, "silo-a"));
+        var again = TrialLifecycle.Start(next, 1, "silo-a");
 
         Assert.Equal(TrialState.Running, next.State);
         Assert.Equal(AttemptState.Running, next.Attempt!.State);
-        Assert.Equal(TestData.T0 + TimeSpan.FromSeconds(50), next.Attempt.LeaseExpiresAt);
-        Assert.Equal(10, next.Attempt.Progress!.Step);
+        Assert.Equal(placed.Attempt!.StartedAt, next.Attempt.StartedAt);
+        Assert.True(again.IsAccepted);
+        Assert.True(again.Value.Unchanged);
+        Assert.Same(next, again.Value.Next);
     }
 
     [Fact]
-    public void Heartbeat_from_a_silo_that_does_not_hold_the_attempt_is_refused()
+    public void Start_from_a_silo_that_does_not_hold_the_attempt_is_refused()
     {
-        var outcome = TrialLifecycle.Heartbeat(InState(TrialState.Running), 1, "silo-b", _clock.GetUtcNow(), Ttl, null);
+        var outcome = TrialLifecycle.Start(InState(TrialState.Placed), 1, "silo-b");
 
         Assert.Equal(RefusalKind.NotHolder, outcome.Refusal?.Kind);
     }
@@ -64,9 +65,9 @@ public sealed class TrialLifecycleTests
     [Theory]
     [InlineData(0)]
     [InlineData(2)]
-    public void Heartbeat_naming_another_attempt_is_refused_as_stale(int attempt)
+    public void Start_naming_another_attempt_is_refused_as_stale(int attempt)
     {
-        var outcome = TrialLifecycle.Heartbeat(InState(TrialState.Running), attempt, "silo-a", _clock.GetUtcNow(), Ttl, null);
+        var outcome = TrialLifecycle.Start(InState(TrialState.Placed), attempt, "silo-a");
 
         Assert.Equal(RefusalKind.StaleAttempt, outcome.Refusal?.Kind);
     }
@@ -102,9 +103,9 @@ public sealed class TrialLifecycleTests
         var trial = InState(state);
         var now = _clock.GetUtcNow();
 
-        Assert.False(TrialLifecycle.Heartbeat(trial, 1, "silo-a", now, Ttl, null).IsAccepted);
+        Assert.False(TrialLifecycle.Start(trial, 1, "silo-a").IsAccepted);
         Assert.False(TrialLifecycle.Fail(trial, 2, "silo-a", now, "crash").IsAccepted);
-        Assert.False(TrialLifecycle.Expire(trial, now + TimeSpan.FromHours(1)).IsAccepted);
+        Assert.False(TrialLifecycle.Lose(trial, now, "silo silo-a was declared dead").IsAccepted);
         if (state != TrialState.Succeeded)
         {
             Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Complete(trial, 1, "silo-a", now, "{}").Refusal?.Kind);
@@ -122,7 +123,7 @@ public sealed class TrialLifecycleTests
         Assert.Equal("child exited with 139", next.Attempt.Error);
         Assert.Contains("attempt 2 of 3", next.PendingReason, StringComparison.Ordinal);
 
-        var retried = Apply(TrialLifecycle.Lease(next, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl));
+        var retried = Apply(TrialLifecycle.Place(next, "silo-b", ["cpu0"], _clock.GetUtcNow()));
         Assert.Equal(2, retried.CurrentAttempt);
         Assert.Equal("silo-b", retried.Attempt!.SiloId);
     }
@@ -143,14 +144,14 @@ public sealed class TrialLifecycleTests
         var trial = TestData.Pending(maxAttempts: 2);
         for (var attempt = 1; attempt <= 2; attempt++)
         {
-            trial = Apply(TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl));
+            trial = Apply(TrialLifecycle.Place(trial, "silo-a", ["cpu0"], _clock.GetUtcNow()));
             trial = Apply(TrialLifecycle.Fail(trial, attempt, "silo-a", _clock.GetUtcNow(), "crash"));
         }
 
         Assert.Equal(TrialState.Failed, trial.State);
         Assert.Equal(2, trial.CurrentAttempt);
         Assert.Null(trial.PendingReason);
-        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Place(trial, "silo-a", ["cpu0"], _clock.GetUtcNow()).Refusal?.Kind);
     }
 
     [Theory]
@@ -169,7 +170,7 @@ public sealed class TrialLifecycleTests
         Assert.Null(next.PendingReason);
         Assert.Equal(AttemptState.Failed, next.Attempt!.State);
         Assert.Equal($"diverged at step 37 (loss.cross = {shown})", next.Attempt.Error);
-        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(next, "silo-a", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Place(next, "silo-a", ["cpu0"], _clock.GetUtcNow()).Refusal?.Kind);
     }
 
     [Fact]
@@ -183,44 +184,36 @@ public sealed class TrialLifecycleTests
     }
 
     [Fact]
-    public void Expire_is_refused_while_the_lease_is_valid()
+    public void Lose_is_refused_for_a_pending_trial()
     {
-        var running = InState(TrialState.Running);
-        _clock.Advance(Ttl - TimeSpan.FromMilliseconds(1));
-
-        Assert.Equal(RefusalKind.LeaseStillValid, TrialLifecycle.Expire(running, _clock.GetUtcNow()).Refusal?.Kind);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lose(TestData.Pending(), _clock.GetUtcNow(), "silo silo-a was declared dead").Refusal?.Kind);
     }
 
-    [Fact]
-    public void Expire_is_refused_for_a_pending_trial()
+    [Theory]
+    [MemberData(nameof(Live))]
+    public void Lost_attempt_requeues_trial_with_next_attempt_resuming_from_the_checkpoint(TrialState state)
     {
-        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Expire(TestData.Pending(), _clock.GetUtcNow()).Refusal?.Kind);
-    }
+        var live = InState(state, checkpoint: "ckpt-1");
+        _clock.Advance(TimeSpan.FromSeconds(30));
 
-    [Fact]
-    public void Expired_lease_requeues_trial_with_next_attempt_resuming_from_the_checkpoint()
-    {
-        var running = InState(TrialState.Running, checkpoint: "ckpt-1");
-        _clock.Advance(Ttl);
-
-        var lost = Apply(TrialLifecycle.Expire(running, _clock.GetUtcNow()));
+        var lost = Apply(TrialLifecycle.Lose(live, _clock.GetUtcNow(), "silo silo-a was declared dead"));
 
         Assert.Equal(TrialState.Pending, lost.State);
         Assert.Equal(AttemptState.Lost, lost.Attempt!.State);
         Assert.Equal(_clock.GetUtcNow(), lost.Attempt.EndedAt);
+        Assert.Equal("silo silo-a was declared dead", lost.Attempt.Error);
         Assert.Contains("from checkpoint ckpt-1", lost.PendingReason, StringComparison.Ordinal);
-        var next = Apply(TrialLifecycle.Lease(lost, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl));
+        var next = Apply(TrialLifecycle.Place(lost, "silo-b", ["cpu0"], _clock.GetUtcNow()));
         Assert.Equal(2, next.CurrentAttempt);
         Assert.Equal("ckpt-1", next.LastCheckpointArtifactId);
     }
 
     [Fact]
-    public void Expired_lease_on_the_last_attempt_fails_the_trial()
+    public void Lost_attempt_on_the_last_attempt_fails_the_trial()
     {
         var running = InState(TrialState.Running, maxAttempts: 1);
-        _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
 
-        var next = Apply(TrialLifecycle.Expire(running, _clock.GetUtcNow()));
+        var next = Apply(TrialLifecycle.Lose(running, _clock.GetUtcNow(), "silo silo-a was declared dead"));
 
         Assert.Equal(TrialState.Failed, next.State);
         Assert.Equal(AttemptState.Lost, next.Attempt!.State);
@@ -230,21 +223,20 @@ public sealed class TrialLifecycleTests
     public void Reports_from_a_lost_attempt_are_refused_as_stale()
     {
         var running = InState(TrialState.Running);
-        _clock.Advance(Ttl);
-        var lost = Apply(TrialLifecycle.Expire(running, _clock.GetUtcNow()));
+        var lost = Apply(TrialLifecycle.Lose(running, _clock.GetUtcNow(), "silo silo-a was declared dead"));
         var now = _clock.GetUtcNow();
 
-        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Heartbeat(lost, 1, "silo-a", now, Ttl, null).Refusal?.Kind);
+        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Start(lost, 1, "silo-a").Refusal?.Kind);
         Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Complete(lost, 1, "silo-a", now, "{}").Refusal?.Kind);
         Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.CheckHolder(lost, 1, "silo-a")?.Kind);
-        var released = Apply(TrialLifecycle.Lease(lost, "silo-b", ["cpu0"], now, Ttl));
-        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Fail(released, 1, "silo-a", now, "late").Refusal?.Kind);
-        Assert.Null(TrialLifecycle.CheckHolder(released, 2, "silo-b"));
+        var placedAgain = Apply(TrialLifecycle.Place(lost, "silo-b", ["cpu0"], now));
+        Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.Fail(placedAgain, 1, "silo-a", now, "late").Refusal?.Kind);
+        Assert.Null(TrialLifecycle.CheckHolder(placedAgain, 2, "silo-b"));
     }
 
     [Theory]
     [InlineData(TrialState.Pending)]
-    [InlineData(TrialState.Leased)]
+    [InlineData(TrialState.Placed)]
     [InlineData(TrialState.Running)]
     public void Cancel_moves_an_unfinished_trial_to_cancelled(TrialState state)
     {
@@ -267,9 +259,9 @@ public sealed class TrialLifecycleTests
 
     [Theory]
     [InlineData(TrialState.Pending)]
-    [InlineData(TrialState.Leased)]
+    [InlineData(TrialState.Placed)]
     [InlineData(TrialState.Running)]
-    public void Remove_cancels_an_unfinished_trial_and_its_live_attempt_and_it_can_never_be_leased(TrialState state)
+    public void Remove_cancels_an_unfinished_trial_and_its_live_attempt_and_it_can_never_be_placed(TrialState state)
     {
         var removed = Apply(TrialLifecycle.Remove(InState(state), 2, _clock.GetUtcNow()));
 
@@ -280,9 +272,9 @@ public sealed class TrialLifecycleTests
             Assert.Equal(RefusalKind.StaleAttempt, TrialLifecycle.CheckHolder(removed, 1, "silo-a")?.Kind);
         }
 
-        // Even made pending behind the lifecycle's back, a removed trial is not leased.
+        // Even made pending behind the lifecycle's back, a removed trial is not placed.
         var forced = removed with { State = TrialState.Pending };
-        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Lease(forced, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl).Refusal?.Kind);
+        Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Place(forced, "silo-b", ["cpu0"], _clock.GetUtcNow()).Refusal?.Kind);
     }
 
     [Theory]
@@ -307,7 +299,7 @@ public sealed class TrialLifecycleTests
 
         Assert.Equal((TrialState.Pending, "queued", (int?)null, false, 1, "ckpt-1"),
             (restored.State, restored.PendingReason, restored.RemovedInRevision, restored.CancelledByRemoval, restored.CurrentAttempt, restored.LastCheckpointArtifactId));
-        Assert.Equal(2, Apply(TrialLifecycle.Lease(restored, "silo-b", ["cpu0"], _clock.GetUtcNow(), Ttl)).CurrentAttempt);
+        Assert.Equal(2, Apply(TrialLifecycle.Place(restored, "silo-b", ["cpu0"], _clock.GetUtcNow())).CurrentAttempt);
         Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Restore(restored, 4, "queued").Refusal?.Kind);
         Assert.Equal(RefusalKind.InvalidTransition, TrialLifecycle.Remove(removed, 3, _clock.GetUtcNow()).Refusal?.Kind);
     }
@@ -333,11 +325,11 @@ public sealed class TrialLifecycleTests
             return Apply(TrialLifecycle.Cancel(trial, now));
         }
 
-        trial = Apply(TrialLifecycle.Lease(trial, "silo-a", ["cpu0"], now, Ttl));
+        trial = Apply(TrialLifecycle.Place(trial, "silo-a", ["cpu0"], now));
         return state switch
         {
-            TrialState.Leased => trial,
-            TrialState.Running => Apply(TrialLifecycle.Heartbeat(trial, 1, "silo-a", now, Ttl, null)),
+            TrialState.Placed => trial,
+            TrialState.Running => Apply(TrialLifecycle.Start(trial, 1, "silo-a")),
             TrialState.Succeeded => Apply(TrialLifecycle.Complete(trial, 1, "silo-a", now, "{}")),
             TrialState.Failed => Apply(TrialLifecycle.Fail(trial with { MaxAttempts = 1 }, 1, "silo-a", now, "crash")),
             _ => throw new ArgumentOutOfRangeException(nameof(state)),

@@ -49,7 +49,7 @@ public sealed class TrialPlacerTests
         var plan = Pack.Place([Pending("t")], [], []);
 
         Assert.Empty(plan.Assignments);
-        Assert.Equal("waiting for a silo to register", plan.PendingReasons["t"]);
+        Assert.Equal("waiting for a trainer silo to join the cluster", plan.PendingReasons["t"]);
     }
 
     [Fact]
@@ -224,6 +224,35 @@ public sealed class TrialPlacerTests
         Assert.Equal(3, used.Count);
         Assert.Equal(used.Count, used.Distinct().Count());
         Assert.Equal("waiting for a free slot", plan.PendingReasons["more"]);
+    }
+
+    [Fact]
+    public void Placement_without_reasons_places_the_same_trials_and_looks_no_further_than_the_free_slots()
+    {
+        var slots = Slots(TestData.CpuSilo("cpu", slots: 2), TestData.GpuSilo("gpu", 24));
+        var pending = TrialPlacer.InQueueOrder(
+        [
+            Pending("big-gpu", ResourceRequest.Gpu(1, memoryGiB: 80), priority: 5),
+            Pending("gpu", ResourceRequest.Gpu(1), priority: 4),
+            Pending("cpu-1", order: 1),
+            Pending("cpu-2", order: 2),
+            Pending("cpu-3", order: 3),
+            Pending("cpu-4", order: 4),
+        ]);
+        var seen = new List<string>();
+
+        var full = Pack.PlaceInQueueOrder(pending, slots, slots, withReasons: true);
+        var fast = Pack.PlaceInQueueOrder(pending.Select(p => { seen.Add(p.TrialId); return p; }), slots, slots, withReasons: false);
+
+        Assert.Equal(["gpu", "cpu-1", "cpu-2"], full.Assignments.Select(a => a.TrialId));
+        Assert.Equal(
+            full.Assignments.Select(a => (a.TrialId, a.SiloId, string.Join(',', a.Slots.Select(s => s.SlotId)))),
+            fast.Assignments.Select(a => (a.TrialId, a.SiloId, string.Join(',', a.Slots.Select(s => s.SlotId)))));
+        Assert.Empty(fast.PendingReasons);
+        Assert.Equal(["big-gpu", "gpu", "cpu-1", "cpu-2"], seen);
+        Assert.Equal(
+            ["needs 80 GiB GPU memory; the largest GPU has 24 GiB", "waiting for a free slot", "waiting for a free slot"],
+            new[] { "big-gpu", "cpu-3", "cpu-4" }.Select(id => full.PendingReasons[id]));
     }
 
     private static List<PlacementSlot> Slots(params SiloInfo[] silos) => [.. silos.SelectMany(PlacementSlot.Of)];

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Security.Cryptography;
+using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Cluster.Store;
 
@@ -10,7 +12,6 @@ namespace SweepCluster.Cluster.Tests;
 /// </summary>
 public abstract class TrialStoreContractTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly List<ITrialStore> _opened = [];
@@ -19,11 +20,23 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
 
     protected ITrialStore Store { get; private set; } = null!;
 
-    /// <summary>Opens a store on this test's database; called again to reopen it or to open a second instance.</summary>
-    protected abstract Task<ITrialStore> OpenStoreAsync(TimeProvider time);
+    /// <summary>The database <see cref="Store"/> opens.</summary>
+    protected const string MainDatabase = "main";
 
-    /// <summary>Removes this test's database once every store on it is disposed.</summary>
-    protected abstract Task DeleteDatabaseAsync();
+    /// <summary>The dialect's folder of migration scripts (<c>Sqlite</c>, <c>Postgres</c>).</summary>
+    protected abstract string MigrationsFolder { get; }
+
+    /// <summary>
+    /// Opens a store on database <paramref name="database"/> of this test, creating it if needed; called again to reopen
+    /// it or to open a second instance.
+    /// </summary>
+    protected abstract Task<ITrialStore> OpenStoreAsync(TimeProvider time, string database);
+
+    /// <summary>Opens a plain connection to database <paramref name="database"/> of this test, creating it empty if needed.</summary>
+    protected abstract Task<DbConnection> ConnectAsync(string database);
+
+    /// <summary>Removes this test's databases once every store on them is disposed.</summary>
+    protected abstract Task DeleteDatabasesAsync();
 
     public async Task InitializeAsync() => Store = await OpenAsync();
 
@@ -34,7 +47,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
             await store.DisposeAsync();
         }
 
-        await DeleteDatabaseAsync();
+        await DeleteDatabasesAsync();
     }
 
     [Fact]
@@ -50,16 +63,96 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         var initial = Assert.Single(first, m => m.Version == 1);
         Assert.Equal("initial", initial.Name);
         Assert.Equal("sweep_revisions", Assert.Single(first, m => m.Version == 2).Name);
+        Assert.Equal("drop_leases", Assert.Single(first, m => m.Version == 3).Name);
+        Assert.Equal("early_stopping", Assert.Single(first, m => m.Version == 4).Name);
         Assert.Equal(TestData.T0, initial.AppliedAt);
         Assert.Equal(first.Select(m => (m.Version, m.AppliedAt)), second.Select(m => (m.Version, m.AppliedAt)));
         Assert.Equal(first.Select(m => m.Version).Order(), first.Select(m => m.Version));
     }
 
     [Fact]
+    public async Task A_sweeps_early_stopping_a_trial_that_opted_out_and_a_pruned_trials_reason_are_stored()
+    {
+        var policy = new EarlyStopping.StoppingPolicy { Rule = EarlyStopping.StoppingRule.Median, Metric = "eval.psnr_cross", Maximize = false, GraceEpochs = 2, MinTrials = 4 };
+        await Store.SubmitSweepAsync(TestData.Sweep("es") with { EarlyStopping = policy },
+            [TestData.Trial("es-judged"), TestData.Trial("es-out", order: 1) with { EarlyStopping = false }], "queued", None);
+        var pruned = await Store.UpdateTrialAsync("es-judged", t => TrialLifecycle.Prune(t, TestData.T0, "pruned at epoch 2: why"), None);
+        Assert.True(pruned.IsAccepted);
+
+        await CloseAsync(Store);
+        var reopened = await OpenAsync();
+        Assert.Equal(policy, (await reopened.GetSweepAsync("es", None))!.Sweep.EarlyStopping);
+        var judged = (await reopened.GetTrialAsync("es-judged", None))!;
+        Assert.Equal((TrialState.Pruned, "pruned at epoch 2: why", true), (judged.Snapshot.State, judged.Snapshot.StopReason, judged.Definition.EarlyStopping));
+        Assert.False((await reopened.GetTrialAsync("es-out", None))!.Definition.EarlyStopping);
+        Assert.Equal(1, (await reopened.GetSweepAsync("es", None))!.TrialCounts[TrialState.Pruned]);
+    }
+
+    [Fact]
+    public async Task Migrations_3_and_4_keep_every_row_of_a_version_2_database_and_call_its_leased_trials_placed()
+    {
+        await using (var connection = await ConnectAsync("v2"))
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await SchemaMigrator.ApplyAsync(connection, transaction, [.. SchemaMigrator.LoadScripts(MigrationsFolder).Where(s => s.Version <= 2)], TestData.T0, None);
+            await ExecuteAsync(connection, transaction, Version2Rows);
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO artifacts (id, trial_id, attempt, kind, name, sha256, size, content, created_at)
+                VALUES ('ckpt', 'placed', 1, 'checkpoint', 'step-40', 'aa', 3, @content, 2900)
+                """, ("@content", new byte[] { 7, 8, 9 }));
+            await transaction.CommitAsync();
+        }
+
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        var store = await OpenAsync("v2");
+
+        Assert.Equal([(1, "initial", TestData.T0), (2, "sweep_revisions", TestData.T0), (3, "drop_leases", Clock.GetUtcNow()), (4, "early_stopping", Clock.GetUtcNow())],
+            (await store.GetAppliedMigrationsAsync(None)).Select(m => (m.Version, m.Name, m.AppliedAt)));
+        var sweep = Assert.Single(await store.ListSweepsAsync(None));
+        // Migration 4: a sweep written before early stopping has none, and its trials take part should it get one.
+        Assert.Null(sweep.Sweep.EarlyStopping);
+        Assert.All(await store.ListTrialsAsync(sweep.Sweep.Id, None), t => Assert.Equal((true, (string?)null), (t.Definition.EarlyStopping, t.Snapshot.StopReason)));
+        Assert.Equal(("old-sweep", 2, Ms(1000), Ms(2000)), (sweep.Sweep.Name, sweep.Revision, sweep.Sweep.CreatedAt, sweep.SubmittedAt));
+        Assert.Equal(new Dictionary<TrialState, int> { [TrialState.Placed] = 1, [TrialState.Running] = 1, [TrialState.Succeeded] = 1 }, sweep.TrialCounts);
+
+        var placed = (await store.GetTrialAsync("placed", None))!.Snapshot;
+        Assert.Equal((TrialState.Placed, 2, "ckpt"), (placed.State, placed.CurrentAttempt, placed.LastCheckpointArtifactId));
+        var live = placed.Attempt!;
+        Assert.Equal((2, AttemptState.Placed, "silo-b", Ms(3000), (DateTimeOffset?)null, (string?)null),
+            (live.Number, live.State, live.SiloId, live.StartedAt, live.EndedAt, live.Error));
+        Assert.Equal(["gpu0", "gpu1"], live.SlotIds);
+        var history = await store.ListAttemptsAsync("placed", None);
+        Assert.Equal([AttemptState.Lost, AttemptState.Placed], history.Select(a => a.State));
+        Assert.Equal(("silo silo-a was declared dead", Ms(2900), new AttemptProgress(40, 100, 1)), (history[0].Error, history[0].EndedAt!.Value, history[0].Progress!));
+        var running = (await store.GetTrialAsync("running", None))!.Snapshot.Attempt!;
+        Assert.Equal((AttemptState.Running, 7L), (running.State, running.Progress!.Step));
+
+        var done = (await store.GetTrialAsync("done", None))!;
+        Assert.Equal((TrialState.Succeeded, """{"psnr":30}""", "pass", 5), (done.Snapshot.State, done.Snapshot.SummaryJson, done.Definition.ExpectedVerdict, done.Definition.Priority));
+        Assert.Equal((1, 40.5, "a"), (done.Definition.Resources.Gpus, done.Definition.Resources.GpuMemoryGiB, done.Definition.Resources.Labels["zone"]));
+        Assert.Equal((AttemptState.Succeeded, Ms(2800)), (done.Snapshot.Attempt!.State, done.Snapshot.Attempt.EndedAt!.Value));
+        Assert.Equal(30.5, Assert.Single(await store.GetMetricPointsAsync("done", None)).Point.Value);
+        Assert.Equal([7, 8, 9], (await store.GetArtifactAsync("ckpt", None))!.Content.ToArray());
+        Assert.Equal(["sweep.submitted", "attempt.leased"], (await store.ListEventsAsync(new EventQuery(SweepId: "old"), None)).Select(e => e.Kind));
+
+        // The migrated rows are live rows: a cancel finds the placed and the running trial unfinished.
+        var cancelled = await store.CancelSweepAsync("old", t => TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None);
+        Assert.Equal(["placed", "running"], cancelled.Value.Select(c => c.Next.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(AttemptState.Cancelled, (await store.GetTrialAsync("placed", None))!.Snapshot.Attempt!.State);
+
+        await using var after = await ConnectAsync("v2");
+        foreach (var gone in new[] { "SELECT lease_expires_at FROM attempts", "SELECT id FROM silos", "DROP INDEX ix_attempts_lease" })
+        {
+            await Assert.ThrowsAnyAsync<DbException>(() => ExecuteAsync(after, null, gone));
+        }
+    }
+
+    [Fact]
     public async Task Submitting_the_same_definition_again_changes_nothing()
     {
         var first = await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2", order: 1)], "queued", None);
-        await LeaseAsync("t1", "silo-a");
+        await PlaceAsync("t1", "silo-a");
         Clock.Advance(TimeSpan.FromMinutes(1));
 
         var again = await Store.SubmitSweepAsync(TestData.Sweep() with { CreatedAt = Clock.GetUtcNow() },
@@ -69,7 +162,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal((false, 1, (int?)null, 0, 0, 2), (again.SweepAdded, again.Revision, again.PreviousRevision, again.TrialsAdded, again.TrialsRemoved, again.TrialsKept));
         var trials = await Store.ListTrialsAsync("sweep-1", None);
         Assert.Equal(["t1", "t2"], trials.Select(t => t.Snapshot.Id));
-        Assert.Equal(TrialState.Leased, trials[0].Snapshot.State);
+        Assert.Equal(TrialState.Placed, trials[0].Snapshot.State);
         Assert.Equal("queued", trials[1].Snapshot.PendingReason);
         Assert.All(trials, t => Assert.Null(t.Snapshot.RemovedInRevision));
         var sweep = (await Store.GetSweepAsync("sweep-1", None))!;
@@ -82,12 +175,12 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     public async Task A_different_definition_becomes_the_next_revision_that_keeps_adds_and_removes_trials()
     {
         await Store.SubmitSweepAsync(TestData.Sweep(), [.. new[] { "done", "running", "waiting", "kept", "old-done" }.Select((id, i) => TestData.Trial(id, order: i))], "queued", None);
-        await LeaseAsync("done", "silo-a");
+        await PlaceAsync("done", "silo-a");
         await Store.UpdateTrialAsync("done", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), """{"psnr":30}"""), None);
-        await LeaseAsync("old-done", "silo-a");
+        await PlaceAsync("old-done", "silo-a");
         await Store.UpdateTrialAsync("old-done", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), """{"psnr":20}"""), None);
-        await LeaseAsync("running", "silo-a");
-        await Store.UpdateTrialAsync("running", t => TrialLifecycle.Heartbeat(t, 1, "silo-a", Clock.GetUtcNow(), Ttl, null), None);
+        await PlaceAsync("running", "silo-a");
+        await Store.UpdateTrialAsync("running", t => TrialLifecycle.Start(t, 1, "silo-a"), None);
         Clock.Advance(TimeSpan.FromMinutes(1));
         var edited = TestData.Sweep() with { Question = "Does the new question hold?", SweepText = "name: skip-ablation\n# edited\n" };
 
@@ -119,13 +212,9 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal((TrialState.Succeeded, """{"psnr":20}""", (int?)2, false),
             (trials["old-done"].Snapshot.State, trials["old-done"].Snapshot.SummaryJson, trials["old-done"].Snapshot.RemovedInRevision, trials["old-done"].Snapshot.CancelledByRemoval));
 
-        IReadOnlyList<string>? offered = null;
-        await Store.ClaimAsync(10, pending =>
-        {
-            offered = [.. pending.Select(t => t.Id)];
-            return new ClaimPlan([], new Dictionary<string, string>());
-        }, None);
-        Assert.Equal(["kept", "new"], offered);
+        // What the scheduler queues from the rows: the removed trials are not among them.
+        var queued = (await new StoreTrialRecords(Store, Clock).LoadSchedulerSnapshotAsync(null, None)).Pending;
+        Assert.Equal(["kept", "new"], queued.Select(t => t.TrialId).Order(StringComparer.Ordinal));
 
         var events = await Store.ListEventsAsync(new EventQuery(SweepId: "sweep-1"), None);
         Assert.Equal($"sweep skip-ablation: {revised.Describe()}", Assert.Single(events, e => e.Kind == "sweep.revised").Message);
@@ -137,9 +226,9 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     {
         NewTrial[] all = [TestData.Trial("finished", order: 0), TestData.Trial("interrupted", order: 1), TestData.Trial("stays", order: 2)];
         await Store.SubmitSweepAsync(TestData.Sweep(), all, "queued", None);
-        await LeaseAsync("finished", "silo-a");
+        await PlaceAsync("finished", "silo-a");
         await Store.UpdateTrialAsync("finished", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), """{"psnr":30}"""), None);
-        await LeaseAsync("interrupted", "silo-a");
+        await PlaceAsync("interrupted", "silo-a");
         await Store.SubmitSweepAsync(TestData.Sweep(), [all[2]], "queued", Clock.GetUtcNow(), None);
 
         var back = await Store.SubmitSweepAsync(TestData.Sweep(), all, "listed again", Clock.GetUtcNow(), None);
@@ -150,10 +239,10 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         var interrupted = (await Store.GetTrialAsync("interrupted", None))!.Snapshot;
         Assert.Equal((TrialState.Pending, "listed again", (int?)null, false, 1),
             (interrupted.State, interrupted.PendingReason, interrupted.RemovedInRevision, interrupted.CancelledByRemoval, interrupted.CurrentAttempt));
-        await LeaseAsync("interrupted", "silo-b");
-        Assert.Equal([AttemptState.Cancelled, AttemptState.Leased], (await Store.ListAttemptsAsync("interrupted", None)).Select(a => a.State));
+        await PlaceAsync("interrupted", "silo-b");
+        Assert.Equal([AttemptState.Cancelled, AttemptState.Placed], (await Store.ListAttemptsAsync("interrupted", None)).Select(a => a.State));
         var sweep = (await Store.GetSweepAsync("sweep-1", None))!;
-        Assert.Equal((3, 1, 1, 1), (sweep.Revision, sweep.TrialCounts[TrialState.Succeeded], sweep.TrialCounts[TrialState.Leased], sweep.TrialCounts[TrialState.Pending]));
+        Assert.Equal((3, 1, 1, 1), (sweep.Revision, sweep.TrialCounts[TrialState.Succeeded], sweep.TrialCounts[TrialState.Placed], sweep.TrialCounts[TrialState.Pending]));
     }
 
     [Fact]
@@ -216,174 +305,62 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Claim_leases_only_pending_trials_and_records_reasons_for_the_rest()
-    {
-        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1", order: 0), TestData.Trial("t2", order: 1), TestData.Trial("t3", order: 2)], "queued", None);
-        await LeaseAsync("t1", "silo-a");
-        IReadOnlyList<string>? offered = null;
-
-        var leased = await Store.ClaimAsync(1, pending =>
-        {
-            offered = [.. pending.Select(t => t.Id)];
-            var lease = TrialLifecycle.Lease(pending[0], "silo-b", ["cpu0"], Clock.GetUtcNow(), Ttl).Value;
-            return new ClaimPlan([lease], new Dictionary<string, string> { ["t3"] = "waiting for a free slot" });
-        }, None);
-
-        Assert.Equal(["t2", "t3"], offered);
-        Assert.Equal("t2", Assert.Single(leased).Id);
-        var t2 = (await Store.GetTrialAsync("t2", None))!.Snapshot;
-        Assert.Equal(TrialState.Leased, t2.State);
-        Assert.Equal("silo-b", t2.Attempt!.SiloId);
-        Assert.Equal(["cpu0"], t2.Attempt.SlotIds);
-        Assert.Equal(TestData.T0 + Ttl, t2.Attempt.LeaseExpiresAt);
-        Assert.Equal("waiting for a free slot", (await Store.GetTrialAsync("t3", None))!.Snapshot.PendingReason);
-    }
-
-    [Fact]
-    public async Task Claim_offers_pending_trials_in_queue_order()
-    {
-        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("low", order: 0), TestData.Trial("high", priority: 5, order: 1)], "queued", None);
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.SubmitSweepAsync(TestData.Sweep("sweep-2"), [TestData.Trial("later", priority: 5, order: 0)], "queued", None);
-        IReadOnlyList<string>? offered = null;
-
-        await Store.ClaimAsync(1, pending =>
-        {
-            offered = [.. pending.Select(t => t.Id)];
-            return new ClaimPlan([], new Dictionary<string, string>());
-        }, None);
-
-        Assert.Equal(["high", "later", "low"], offered);
-    }
-
-    [Fact]
-    public async Task A_fitting_trial_behind_a_long_head_of_unplaceable_ones_is_still_found()
-    {
-        // The store offers the head of the queue first; when the plan places none of it, the whole queue.
-        var trials = Enumerable.Range(0, 100).Select(i => TestData.Trial($"t{i:D3}", order: i)).ToList();
-        await Store.SubmitSweepAsync(TestData.Sweep(), trials, "queued", None);
-        var offers = new List<int>();
-
-        var leased = await Store.ClaimAsync(1, pending =>
-        {
-            offers.Add(pending.Count);
-            var fitting = pending.FirstOrDefault(t => t.Id == "t099");
-            return fitting is null
-                ? new ClaimPlan([], new Dictionary<string, string>())
-                : new ClaimPlan([TrialLifecycle.Lease(fitting, "silo-a", ["cpu0"], Clock.GetUtcNow(), Ttl).Value], new Dictionary<string, string>());
-        }, None);
-
-        Assert.Equal("t099", Assert.Single(leased).Id);
-        Assert.Equal(100, offers[^1]);
-        Assert.True(offers[0] < 100, $"the first offer held {offers[0]} trials; expected only the head of the queue");
-        Assert.Equal(TrialState.Leased, (await Store.GetTrialAsync("t099", None))!.Snapshot.State);
-    }
-
-    [Fact]
-    public async Task Parallel_claimers_never_receive_the_same_trial()
-    {
-        const int TrialCount = 60;
-        await Store.SubmitSweepAsync(TestData.Sweep(), [.. Enumerable.Range(0, TrialCount).Select(i => TestData.Trial($"t{i:D2}", order: i))], "queued", None);
-        var second = await OpenAsync();
-        var stores = new[] { Store, second };
-
-        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(claimer => Task.Run(async () =>
-        {
-            var store = stores[claimer % stores.Length];
-            var mine = new List<TrialSnapshot>();
-            while (true)
-            {
-                var leased = await store.ClaimAsync(3, pending => new ClaimPlan(
-                    [.. pending.Take(3).Select(t => TrialLifecycle.Lease(t, $"silo-{claimer}", ["cpu0"], Clock.GetUtcNow(), Ttl).Value)],
-                    new Dictionary<string, string>()), None);
-                if (leased.Count == 0)
-                {
-                    return mine;
-                }
-
-                mine.AddRange(leased);
-            }
-        })));
-
-        var all = claims.SelectMany(c => c).ToList();
-        Assert.Equal(TrialCount, all.Count);
-        Assert.Equal(TrialCount, all.Select(t => t.Id).Distinct().Count());
-        Assert.All(all, t => Assert.Equal(1, t.CurrentAttempt));
-        foreach (var claimed in all)
-        {
-            var stored = (await Store.GetTrialAsync(claimed.Id, None))!.Snapshot;
-            Assert.Equal(claimed.Attempt!.SiloId, stored.Attempt!.SiloId);
-            Assert.Single(await Store.ListAttemptsAsync(claimed.Id, None));
-        }
-    }
-
-    [Fact]
     public async Task A_write_that_throws_part_way_leaves_nothing_behind_while_the_writes_beside_it_commit()
     {
-        // Many writers at once (the SQLite store commits concurrent writes together): every odd claim writes its
-        // lease and then throws; it must vanish whole, and every even claim beside it must stay.
-        const int TrialCount = 40;
-        await Store.SubmitSweepAsync(TestData.Sweep(), [.. Enumerable.Range(0, TrialCount).Select(i => TestData.Trial($"t{i:D2}", order: i))], "queued", None);
-
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, TrialCount).Select(i => Task.Run(async () =>
+        // Many writers at once (the SQLite store commits concurrent writes together): every odd cancel marks its sweep
+        // cancelled, writes its first trial and then throws on the second; it must vanish whole, and every even cancel
+        // beside it must stay.
+        const int SweepCount = 40;
+        for (var i = 0; i < SweepCount; i++)
         {
-            // A store may hold back a row another claim has locked (PostgreSQL's SKIP LOCKED): ask again until offered.
-            for (var round = 0; round < 200; round++)
+            await Store.SubmitSweepAsync(TestData.Sweep($"s{i:D2}"), [TestData.Trial($"s{i:D2}-a", order: 0), TestData.Trial($"s{i:D2}-b", order: 1)], "queued", None);
+        }
+
+        var eventsBefore = (await Store.ListEventsAsync(new EventQuery(), None)).Count;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, SweepCount).Select(i => Task.Run(async () =>
+        {
+            try
             {
-                var offered = false;
-                try
-                {
-                    await Store.ClaimAsync(1, pending =>
-                    {
-                        offered = pending.FirstOrDefault(t => t.Id == $"t{i:D2}") is not null;
-                        if (!offered)
-                        {
-                            return new ClaimPlan([], new Dictionary<string, string>());
-                        }
-
-                        var lease = TrialLifecycle.Lease(pending.Single(t => t.Id == $"t{i:D2}"), $"silo-{i}", ["cpu0"], Clock.GetUtcNow(), Ttl).Value;
-                        return new ClaimPlan(i % 2 == 0 ? [lease] : [lease, lease], new Dictionary<string, string>());
-                    }, None);
-                }
-                catch (InvalidOperationException exception)
-                {
-                    return (Index: i, Error: (Exception?)exception);
-                }
-
-                if (offered)
-                {
-                    return (Index: i, Error: null);
-                }
-
-                await Task.Delay(10);
+                var outcome = await Store.CancelSweepAsync($"s{i:D2}", t => i % 2 == 1 && t.Id.EndsWith("-b", StringComparison.Ordinal)
+                    ? throw new InvalidOperationException($"cancel of {t.Id} breaks part way")
+                    : TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None);
+                Assert.True(outcome.IsAccepted, outcome.ToString());
+                return (Index: i, Error: (Exception?)null);
             }
-
-            throw new TimeoutException($"trial t{i:D2} was never offered");
+            catch (InvalidOperationException exception)
+            {
+                return (Index: i, Error: (Exception?)exception);
+            }
         })));
 
         foreach (var (index, error) in outcomes)
         {
-            var trial = (await Store.GetTrialAsync($"t{index:D2}", None))!.Snapshot;
+            var sweep = (await Store.GetSweepAsync($"s{index:D2}", None))!;
+            var states = (await Store.ListTrialsAsync($"s{index:D2}", None)).Select(t => t.Snapshot.State);
             if (index % 2 == 0)
             {
                 Assert.Null(error);
-                Assert.Equal(TrialState.Leased, trial.State);
-                Assert.Equal($"silo-{index}", trial.Attempt!.SiloId);
+                Assert.NotNull(sweep.CancelledAt);
+                Assert.Equal([TrialState.Cancelled, TrialState.Cancelled], states);
             }
             else
             {
                 Assert.NotNull(error);
-                Assert.Equal(TrialState.Pending, trial.State);
-                Assert.Empty(await Store.ListAttemptsAsync(trial.Id, None));
+                Assert.Null(sweep.CancelledAt);
+                Assert.Equal([TrialState.Pending, TrialState.Pending], states);
             }
         }
+
+        // Each committed cancel wrote one event per trial and one for the sweep; the broken ones wrote none.
+        Assert.Equal(eventsBefore + (SweepCount / 2 * 3), (await Store.ListEventsAsync(new EventQuery(Limit: 10_000), None)).Count);
     }
 
     [Fact]
     public async Task Refused_transition_changes_nothing_and_logs_nothing()
     {
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
-        await LeaseAsync("t1", "silo-a");
+        await PlaceAsync("t1", "silo-a");
         var before = (await Store.GetTrialAsync("t1", None))!.Snapshot;
         var eventsBefore = await Store.ListEventsAsync(new EventQuery(), None);
 
@@ -409,10 +386,12 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     public async Task Transitions_keep_every_attempt_as_history()
     {
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
-        await LeaseAsync("t1", "silo-a");
-        await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Heartbeat(t, 1, "silo-a", Clock.GetUtcNow(), Ttl, new AttemptProgress(5, 50, 0)), None);
+        await PlaceAsync("t1", "silo-a");
+        await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Start(t, 1, "silo-a"), None);
+        await Store.UpdateTrialAsync("t1", t => Outcome<TrialChange>.Accepted(
+            new TrialChange(t with { Attempt = t.Attempt! with { Progress = new AttemptProgress(5, 50, 0) } }, "attempt.progress", "attempt 1 at step 5 of 50")), None);
         await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Fail(t, 1, "silo-a", Clock.GetUtcNow(), "segfault"), None);
-        await LeaseAsync("t1", "silo-b");
+        await PlaceAsync("t1", "silo-b");
 
         var attempts = await Store.ListAttemptsAsync("t1", None);
 
@@ -420,32 +399,17 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal(AttemptState.Failed, attempts[0].State);
         Assert.Equal("segfault", attempts[0].Error);
         Assert.Equal(new AttemptProgress(5, 50, 0), attempts[0].Progress);
-        Assert.Equal(AttemptState.Leased, attempts[1].State);
+        Assert.Equal(AttemptState.Placed, attempts[1].State);
         Assert.Equal("silo-b", attempts[1].SiloId);
         var events = await Store.ListEventsAsync(new EventQuery(TrialId: "t1"), None);
-        Assert.Equal(["attempt.leased", "attempt.running", "attempt.failed", "attempt.leased"], events.Select(e => e.Kind));
-    }
-
-    [Fact]
-    public async Task Expired_leases_and_live_attempts_are_listed()
-    {
-        await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("early"), TestData.Trial("late"), TestData.Trial("idle")], "queued", None);
-        await LeaseAsync("early", "silo-a");
-        Clock.Advance(TimeSpan.FromSeconds(10));
-        await LeaseAsync("late", "silo-b");
-
-        Clock.Advance(TimeSpan.FromSeconds(20));
-
-        Assert.Equal(["early"], await Store.ListExpiredLeasesAsync(Clock.GetUtcNow(), None));
-        Assert.Equal(["early", "late"], await Store.ListExpiredLeasesAsync(Clock.GetUtcNow() + TimeSpan.FromSeconds(10), None));
-        Assert.Equal(["late"], (await Store.ListLiveAttemptsAsync("silo-b", None)).Select(t => t.Id));
+        Assert.Equal(["attempt.placed", "attempt.running", "attempt.progress", "attempt.failed", "attempt.placed"], events.Select(e => e.Kind));
     }
 
     [Fact]
     public async Task Metric_points_are_written_once_even_when_retried()
     {
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
-        await LeaseAsync("t1", "silo-a");
+        await PlaceAsync("t1", "silo-a");
         MetricPoint[] batch = [new(1, "loss", 0.5, 0, "train"), new(2, "loss", double.NaN, 0, "train"), new(2, "psnr", 28.5, null, "eval")];
 
         var first = await Store.AppendMetricsAsync("t1", 1, batch, _ => null, None);
@@ -477,7 +441,7 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     public async Task Checkpoint_round_trips_and_becomes_the_resume_point()
     {
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1")], "queued", None);
-        await LeaseAsync("t1", "silo-a");
+        await PlaceAsync("t1", "silo-a");
         var bytes = RandomNumberGenerator.GetBytes(100_000);
 
         var first = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Checkpoint, "../../etc/passwd", bytes), _ => null, None);
@@ -513,9 +477,9 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     {
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("done"), TestData.Trial("running"), TestData.Trial("waiting")], "queued", None);
         await Store.SubmitSweepAsync(TestData.Sweep("other"), [TestData.Trial("elsewhere")], "queued", None);
-        await LeaseAsync("done", "silo-a");
+        await PlaceAsync("done", "silo-a");
         await Store.UpdateTrialAsync("done", t => TrialLifecycle.Complete(t, 1, "silo-a", Clock.GetUtcNow(), "{}"), None);
-        await LeaseAsync("running", "silo-a");
+        await PlaceAsync("running", "silo-a");
 
         var outcome = await Store.CancelSweepAsync("sweep-1", t => TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None);
 
@@ -525,24 +489,6 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal(TrialState.Pending, (await Store.GetTrialAsync("elsewhere", None))!.Snapshot.State);
         Assert.Equal(TestData.T0, (await Store.GetSweepAsync("sweep-1", None))!.CancelledAt);
         Assert.Equal(RefusalKind.NotFound, (await Store.CancelSweepAsync("nope", t => TrialLifecycle.Cancel(t, Clock.GetUtcNow()), None)).Refusal?.Kind);
-    }
-
-    [Fact]
-    public async Task Silos_are_registered_updated_and_touched()
-    {
-        await Store.UpsertSiloAsync(TestData.GpuSilo("s1", 80, 24), None);
-        Clock.Advance(TimeSpan.FromSeconds(5));
-        await Store.UpsertSiloAsync(TestData.CpuSilo("s1", slots: 1, labels: TestData.Labels(("zone", "a"))), None);
-        Clock.Advance(TimeSpan.FromSeconds(5));
-
-        Assert.True(await Store.TouchSiloAsync("s1", None));
-        Assert.False(await Store.TouchSiloAsync("nope", None));
-        var silo = (await Store.GetSiloAsync("s1", None))!;
-        Assert.Equal(TestData.T0, silo.RegisteredAt);
-        Assert.Equal(TestData.T0 + TimeSpan.FromSeconds(10), silo.LastHeartbeatAt);
-        Assert.Equal("a", silo.Silo.Labels["zone"]);
-        Assert.Equal(new SlotInfo("cpu0", null, null, 0), Assert.Single(silo.Silo.Slots));
-        Assert.Single(await Store.ListSilosAsync(None));
     }
 
     [Fact]
@@ -567,9 +513,8 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Acknowledged_writes_survive_closing_and_reopening_the_store()
     {
-        await Store.UpsertSiloAsync(TestData.CpuSilo("s1"), None);
         await Store.SubmitSweepAsync(TestData.Sweep(), [TestData.Trial("t1"), TestData.Trial("t2")], "queued", None);
-        await LeaseAsync("t1", "s1");
+        await PlaceAsync("t1", "s1");
         await Store.AppendMetricsAsync("t1", 1, [new MetricPoint(1, "loss", 0.25, 0, "train")], _ => null, None);
         var checkpoint = await Store.PutArtifactAsync(new ArtifactUpload("t1", 1, ArtifactKinds.Checkpoint, "epoch-1", new byte[] { 9, 8, 7 }), _ => null, None);
         await Store.UpdateTrialAsync("t1", t => TrialLifecycle.Complete(t, 1, "s1", Clock.GetUtcNow(), """{"psnr":30}"""), None);
@@ -585,14 +530,53 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal(TrialState.Pending, (await reopened.GetTrialAsync("t2", None))!.Snapshot.State);
         Assert.Equal(0.25, Assert.Single(await reopened.GetMetricPointsAsync("t1", None)).Point.Value);
         Assert.Equal([9, 8, 7], (await reopened.GetArtifactAsync(checkpoint.Value.Id, None))!.Content.ToArray());
-        Assert.NotNull(await reopened.GetSiloAsync("s1", None));
         Assert.Equal(events, (await reopened.ListEventsAsync(new EventQuery(), None)).Count);
         Assert.Single(await reopened.ListSweepsAsync(None));
     }
 
-    private async Task<ITrialStore> OpenAsync()
+    /// <summary>A version-2 database's rows as the lease protocol wrote them: a leased attempt, lease expiries, a silo.</summary>
+    private const string Version2Rows = """
+        INSERT INTO sweeps (id, name, description, question, objective_metric, objective_goal, sweep_text, created_at, submitted_at, revision)
+        VALUES ('old', 'old-sweep', 'stored before migration 3', 'Do its rows survive?', 'psnr', 'maximize', 'name: old-sweep', 1000, 2000, 2);
+        INSERT INTO trials (id, sweep_id, config_name, config_key, seed, parameters_json, expect, expected_verdict, config_json, gpus, gpu_memory_gib,
+            labels_json, max_attempts, priority, order_index, submitted_at, state, current_attempt, pending_reason, summary_json,
+            last_checkpoint_artifact_id, updated_at)
+        VALUES ('placed', 'old', 'base', 'base', 1, '{}', 'no leakage', NULL, '{}', 0, 0, '{}', 3, 0, 0, 2000, 'leased', 2, NULL, NULL, 'ckpt', 3000),
+            ('running', 'old', 'base', 'base', 2, '{}', 'no leakage', NULL, '{}', 0, 0, '{}', 3, 0, 1, 2000, 'running', 1, NULL, NULL, NULL, 3000),
+            ('done', 'old', 'base', 'base', 3, '{}', 'no leakage', 'pass', '{}', 1, 40.5, '{"zone":"a"}', 3, 5, 2, 2000, 'succeeded', 1, NULL, '{"psnr":30}', NULL, 3000);
+        INSERT INTO attempts (trial_id, number, silo_id, slot_ids_json, state, lease_expires_at, started_at, ended_at, error,
+            progress_step, progress_total_steps, progress_epoch)
+        VALUES ('placed', 1, 'silo-a', '["cpu0"]', 'lost', 9000, 2500, 2900, 'silo silo-a was declared dead', 40, 100, 1),
+            ('placed', 2, 'silo-b', '["gpu0","gpu1"]', 'leased', 9000, 3000, NULL, NULL, NULL, NULL, NULL),
+            ('running', 1, 'silo-b', '["cpu1"]', 'running', 9000, 3000, NULL, NULL, 7, NULL, NULL),
+            ('done', 1, 'silo-a', '["gpu0"]', 'succeeded', 9000, 2500, 2800, NULL, 100, 100, 2);
+        INSERT INTO silos (id, name, labels_json, slots_json, registered_at, last_heartbeat_at) VALUES ('silo-a', 'a', '{}', '[]', 1000, 2000);
+        INSERT INTO metric_points (trial_id, attempt, step, name, value, epoch, kind, recorded_at) VALUES ('done', 1, 100, 'psnr', 30.5, 2, 'eval', 2800);
+        INSERT INTO events (at, sweep_id, trial_id, attempt, kind, message)
+        VALUES (2000, 'old', NULL, NULL, 'sweep.submitted', 'sweep old-sweep: revision 1'), (3000, 'old', 'placed', 2, 'attempt.leased', 'attempt 2 leased to silo silo-b');
+        """;
+
+    private static DateTimeOffset Ms(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
-        var store = await OpenStoreAsync(Clock);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<ITrialStore> OpenAsync(string database = MainDatabase)
+    {
+        var store = await OpenStoreAsync(Clock, database);
         _opened.Add(store);
         return store;
     }
@@ -603,9 +587,9 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         await store.DisposeAsync();
     }
 
-    private async Task LeaseAsync(string trialId, string siloId)
+    private async Task PlaceAsync(string trialId, string siloId)
     {
-        var outcome = await Store.UpdateTrialAsync(trialId, t => TrialLifecycle.Lease(t, siloId, ["cpu0"], Clock.GetUtcNow(), Ttl), None);
+        var outcome = await Store.UpdateTrialAsync(trialId, t => TrialLifecycle.Place(t, siloId, ["cpu0"], Clock.GetUtcNow()), None);
         Assert.True(outcome.IsAccepted, outcome.ToString());
     }
 }

@@ -83,7 +83,7 @@ public sealed class TrialStoreFactoryTests
         {
             await using (var store = await TrialStoreFactory.OpenAsync("sqlite:" + Path.Combine(directory, "s.db"), new FakeTimeProvider(), CancellationToken.None))
             {
-                Assert.IsType<SqliteTrialStore>(store);
+                Assert.Equal(TrialStoreKind.Sqlite, Assert.IsType<SqlTrialStore>(store).Kind);
                 Assert.Equal(SchemaMigrator.LoadScripts("Sqlite").Select(s => s.Version), (await store.GetAppliedMigrationsAsync(CancellationToken.None)).Select(m => m.Version));
             }
 

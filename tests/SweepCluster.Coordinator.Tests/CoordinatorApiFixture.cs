@@ -2,17 +2,22 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SweepCluster.Coordinator;
 using SweepCluster.Coordinator.Contracts;
 
 namespace SweepCluster.Coordinator.Tests;
 
-/// <summary>The coordinator through WebApplicationFactory, on a fresh SQLite file in a temporary directory.</summary>
+/// <summary>
+/// The coordinator through WebApplicationFactory, on a fresh SQLite file in a temporary directory. Its Program is a
+/// one-silo Orleans cluster with memory grain storage and no trainer silo: nothing runs trials, so a test that needs a
+/// trial to run plays the runner's part by calling the trial grain (<see cref="Grains"/>) as a runner on this silo would.
+/// </summary>
 public sealed class CoordinatorApiFixture : IAsyncLifetime
 {
+    /// <summary>The optional silo token: silos no longer use the API, and this token must open none of it.</summary>
     public const string SiloToken = "silo-token-for-tests-0123456789";
     public const string UserToken = "user-token-for-tests-0123456789";
-    public const long MaxArtifactBytes = 64 * 1024;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "sweepcluster-api-" + Guid.NewGuid().ToString("N"));
 
@@ -26,10 +31,6 @@ public sealed class CoordinatorApiFixture : IAsyncLifetime
             builder.UseSetting("SweepCluster:SqlitePath", Path.Combine(_directory, "coordinator.db"));
             builder.UseSetting("SweepCluster:SiloToken", SiloToken);
             builder.UseSetting("SweepCluster:UserToken", UserToken);
-            builder.UseSetting("SweepCluster:MaxClaimWaitSeconds", "10");
-            builder.UseSetting("SweepCluster:MaxArtifactBytes", MaxArtifactBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            // Expiry is not under test here; keep it out of the way.
-            builder.UseSetting("SweepCluster:ExpiryIntervalSeconds", "3600");
         });
         _ = Factory.Server;
         return Task.CompletedTask;
@@ -48,9 +49,10 @@ public sealed class CoordinatorApiFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A client carrying <paramref name="token"/>; it does not follow redirects, whose requests would go without the token.</summary>
     public HttpClient Client(string? token)
     {
-        var client = Factory.CreateClient();
+        var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -62,6 +64,12 @@ public sealed class CoordinatorApiFixture : IAsyncLifetime
     public HttpClient User() => Client(UserToken);
 
     public HttpClient Silo() => Client(SiloToken);
+
+    /// <summary>The grains of the coordinator's silo.</summary>
+    public IGrainFactory Grains => Factory.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The coordinator's silo as placements name it (trial grains take placements for their own silo only).</summary>
+    public string SiloId => Factory.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
 
     /// <summary>A submission body with <paramref name="trials"/> CPU trials that only silos labelled <c>run=label</c> can take.</summary>
     /// <param name="only">The trial numbers to list instead of 0 to <paramref name="trials"/> - 1; trial i is the same trial in every body of the sweep.</param>
@@ -91,14 +99,6 @@ public sealed class CoordinatorApiFixture : IAsyncLifetime
             priority = 0,
             order = i,
         }).ToArray(),
-    };
-
-    public static object SiloBody(string siloId, string label, int slots = 1) => new
-    {
-        id = siloId,
-        name = siloId,
-        labels = new Dictionary<string, string> { ["run"] = label },
-        slots = Enumerable.Range(0, slots).Select(i => new { id = $"cpu{i}" }).ToArray(),
     };
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response)

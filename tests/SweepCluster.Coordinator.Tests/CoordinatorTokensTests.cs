@@ -16,6 +16,15 @@ public sealed class CoordinatorTokensTests
     }
 
     [Fact]
+    public void Without_a_silo_token_only_the_user_token_grants_a_role()
+    {
+        var tokens = new CoordinatorTokens(null, "user-token-0123456789");
+        Assert.Equal(CoordinatorRoles.User, tokens.RoleOf("user-token-0123456789"));
+        Assert.Null(tokens.RoleOf("silo-token-0123456789"));
+        Assert.Null(tokens.RoleOf(string.Empty));
+    }
+
+    [Fact]
     public void Equal_or_short_tokens_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new CoordinatorTokens("same-token-0123456789", "same-token-0123456789"));

@@ -37,43 +37,18 @@ public sealed class MalformedBodyTests(CoordinatorApiFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"/api/trials/{sweepId}-t0")).StatusCode);
     }
 
-    public static TheoryData<string, string, string> BadSiloBodies => new()
-    {
-        { "/api/silos/register", """{"id":"s","slots":[]}""", "slots" },
-        { "/api/silos/register", """{"id":"s","slots":[{"id":"cpu0"},{"gpuIndex":0}]}""", "slots[1].id" },
-        { "/api/silos/register", """{"slots":[{"id":"cpu0"}]}""", "id" },
-        { "/api/silos/s/claim", """{"freeSlotIds":["cpu0"],"waitSeconds":-1}""", "waitSeconds" },
-        { "/api/silos/s/claim", """{"waitSeconds":1}""", "freeSlotIds" },
-        { "/api/silos/s/heartbeat", """{"held":[{"trialId":"t","attempt":0}]}""", "held[0].attempt" },
-        { "/api/silos/s/trials/t/attempts/1/metrics", """{"points":[{"step":1,"value":1,"kind":"step"}]}""", "points[0].name" },
-        { "/api/silos/s/trials/t/attempts/1/metrics", """{"points":[{"step":-1,"name":"x","value":1,"kind":"step"}]}""", "points[0].step" },
-        { "/api/silos/s/trials/t/attempts/1/metrics", """{"points":[{"step":1,"name":"x","value":"one","kind":"step"}]}""", "points[0].value" },
-        { "/api/silos/s/trials/t/attempts/1/complete", """{"summary":[1,2]}""", "summary" },
-        { "/api/silos/s/trials/t/attempts/0/fail", """{"error":"x"}""", "attempt" },
-        { "/api/silos/s/trials/t/attempts/1/fail", """{"diverged":{"step":7,"metric":"loss.cross","value":0.5}}""", "diverged.value" },
-        { "/api/silos/s/trials/t/attempts/1/fail", """{"diverged":{"step":7,"value":"NaN"}}""", "diverged.metric" },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadSiloBodies))]
-    public async Task Bad_silo_body_is_400_naming_the_field(string path, string body, string field)
-    {
-        await AssertNamesFieldAsync(await fixture.Silo().PostRawAsync(path, body), field);
-    }
-
     [Fact]
-    public async Task Artifact_upload_without_a_kind_is_400_naming_it()
+    public async Task Json_body_larger_than_the_limit_is_413_and_stores_nothing()
     {
-        var response = await fixture.Silo().PutAsync("/api/silos/s/trials/t/attempts/1/artifacts?name=x", new ByteArrayContent([1]));
-        await AssertNamesFieldAsync(response, "kind");
-    }
+        var sweepId = "huge-" + Guid.NewGuid().ToString("N")[..8];
+        // A valid submission but for its size: its sweep text is 5 MiB.
+        var sweep = GoodSweep.Replace("SWEEP", sweepId, StringComparison.Ordinal).Replace("\"sweepText\":\"t\"", $"\"sweepText\":\"{new string('x', 5 * 1024 * 1024)}\"", StringComparison.Ordinal);
+        var huge = $$"""{"sweep":{{sweep}},"trials":[]}""";
 
-    [Fact]
-    public async Task Json_body_larger_than_the_limit_is_413()
-    {
-        var huge = "{\"error\":\"" + new string('x', 5 * 1024 * 1024) + "\"}";
-        var response = await fixture.Silo().PostRawAsync("/api/silos/s/trials/t/attempts/1/fail", huge);
+        var response = await fixture.User().PostRawAsync("/api/sweeps", huge);
+
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.User().GetAsync($"/api/sweeps/{sweepId}")).StatusCode);
     }
 
     private static async Task AssertNamesFieldAsync(HttpResponseMessage response, string field)

@@ -27,15 +27,27 @@ public sealed class TrainerMemoryTests
             trainer.TrainStep(batch, 1.0, i);
         }
 
+        // Two windows of 1,000 steps: a leak grows the process in both, while a one-off allocation (the thread pool adding
+        // threads when other test processes starve this one of CPU) shows in one window only. The test fails when both
+        // windows grew by more than 1 % (2 % over the 2,000 steps at a steady rate).
         var warm = ResidentBytes();
-        for (var i = 300; i < 2300; i++)
+        for (var i = 300; i < 1300; i++)
+        {
+            trainer.TrainStep(batch, 1.0, i);
+        }
+
+        var middle = ResidentBytes();
+        for (var i = 1300; i < 2300; i++)
         {
             trainer.TrainStep(batch, 1.0, i);
         }
 
         var after = ResidentBytes();
-        var growth = (after - warm) / (double)warm;
-        Assert.True(growth <= 0.02, $"resident memory grew {growth:P2} over 2,000 steps ({warm / 1048576.0:F1} MiB -> {after / 1048576.0:F1} MiB)");
+        var first = (middle - warm) / (double)warm;
+        var second = (after - middle) / (double)middle;
+        Assert.True(
+            Math.Min(first, second) <= 0.01,
+            $"resident memory grew {first:P2} and then {second:P2} over two windows of 1,000 steps ({warm / 1048576.0:F1} -> {middle / 1048576.0:F1} -> {after / 1048576.0:F1} MiB)");
     }
 
     private static long ResidentBytes()

@@ -8,10 +8,10 @@ public sealed class DashboardTests
     public static TheoryData<string> Dashboards() => new(Directory.GetFiles(Repo.Path("deploy", "grafana"), "*.json").Select(Path.GetFileName).Order()!);
 
     [Fact]
-    public void The_four_dashboards_exist()
+    public void The_five_dashboards_exist()
     {
         Assert.Equal(
-            ["silo-health.json", "sweep-overview.json", "test-matrix.json", "trial-curves.json"],
+            ["orleans-cluster.json", "silo-health.json", "sweep-overview.json", "test-matrix.json", "trial-curves.json"],
             Directory.GetFiles(Repo.Path("deploy", "grafana"), "*.json").Select(Path.GetFileName).Order());
     }
 

@@ -89,6 +89,12 @@ public sealed class ClusterProcess : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP to this process alone: it hangs (its children go on) until <see cref="Resume"/>.</summary>
+    public void Pause() => SendSignal("STOP");
+
+    /// <summary>SIGCONT: a paused process runs on from where it stopped.</summary>
+    public void Resume() => SendSignal("CONT");
+
     /// <summary>Waits for the process to exit by itself; false when <paramref name="timeout"/> ran out first.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
@@ -122,12 +128,23 @@ public sealed class ClusterProcess : IDisposable
 
     public void Dispose()
     {
+        // SIGKILL ends a stopped process too; its children are found and killed all the same.
         KillTree();
         _process.Dispose();
         lock (_gate)
         {
             _log.Dispose();
         }
+    }
+
+    private void SendSignal(string signal)
+    {
+        var info = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        info.ArgumentList.Add($"-{signal}");
+        info.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(info)!;
+        var error = kill.StandardError.ReadToEnd();
+        Assert.True(kill.WaitForExit(10_000) && kill.ExitCode == 0, $"kill -{signal} {_process.Id} ({Name}) failed: {error}");
     }
 
     private void Append(string? line)

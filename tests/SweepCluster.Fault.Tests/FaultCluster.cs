@@ -1,64 +1,76 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace SweepCluster.Fault.Tests;
 
 /// <summary>
-/// A cluster of real processes of the built CLI on this machine, in its own temporary directory:
-/// a coordinator on a free loopback port, silos, client commands, and the coordinator's HTTP API
-/// with the user and silo tokens. Every wait is bounded; disposing kills every process it started
-/// (with its children) by PID, also after a failed assertion.
+/// An Orleans cluster of real processes of the built CLI on this machine, in its own temporary directory: a
+/// <c>sweepcluster coordinator</c> (HTTP API on a free loopback port) and <c>sweepcluster silo</c> trainer silos,
+/// all joined through one PostgreSQL database, each with its own silo port and work directory. Every wait is
+/// bounded; disposing kills every process it started (with its children) by PID, also after a failed assertion.
 /// </summary>
 public sealed partial class FaultCluster : IAsyncDisposable
 {
-    public const string SiloToken = "fault-tests-silo-token-0123456789";
     public const string UserToken = "fault-tests-user-token-0123456789";
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly List<ClusterProcess> _processes = [];
+    private readonly Dictionary<int, ClusterProcess> _silosByPort = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ITestOutputHelper _output;
+    private readonly StringBuilder _timeline = new();
+    private readonly string _advertise;
+    private readonly int _coordinatorSiloPort = FreePort();
     private ClusterProcess? _coordinator;
-    private string? _coordinatorStore;
-    private int _coordinatorLeaseTtl;
-    private string? _coordinatorListen;
     private int _coordinatorStarts;
 
-    private FaultCluster(string directory, int port)
+    private FaultCluster(string directory, string store, string advertise, ITestOutputHelper output)
     {
         Directory = directory;
-        Port = port;
-        User = NewClient(UserToken);
-        Silo = NewClient(SiloToken);
+        Store = store;
+        _advertise = advertise;
+        _output = output;
+        Port = FreePort();
+        ClusterId = $"fault-{Guid.NewGuid().ToString("N")[..8]}";
+        User = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(20) };
+        User.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", UserToken);
     }
 
-    /// <summary>The temporary directory (store, work directories, logs).</summary>
+    /// <summary>The temporary directory (sweep files, work directories, logs).</summary>
     public string Directory { get; }
 
+    /// <summary>The cluster's database, as <c>--store</c> takes it.</summary>
+    public string Store { get; }
+
+    public string ClusterId { get; }
+
+    /// <summary>The coordinator's HTTP port on loopback.</summary>
     public int Port { get; }
 
-    /// <summary>The coordinator's loopback URL.</summary>
     public string Url => $"http://127.0.0.1:{Port}";
 
     /// <summary>The coordinator's API with the user token.</summary>
     public HttpClient User { get; }
 
-    /// <summary>The coordinator's API with the silo token.</summary>
-    public HttpClient Silo { get; }
-
-    /// <summary>Time since the cluster was created, for the tests' timing notes.</summary>
+    /// <summary>Time since the cluster was created.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public static FaultCluster Create(string name)
+    public ClusterProcess Coordinator => _coordinator ?? throw new InvalidOperationException("No coordinator was started.");
+
+    /// <param name="advertise">The address every process outside a namespace advertises to the others (loopback unless a test network needs another).</param>
+    public static FaultCluster Create(string name, string store, ITestOutputHelper output, string advertise = "127.0.0.1")
     {
         var directory = Path.Combine(Path.GetTempPath(), $"sweepcluster-fault-{name}-{Guid.NewGuid().ToString("N")[..8]}");
         System.IO.Directory.CreateDirectory(directory);
-        return new FaultCluster(directory, FreePort());
+        return new FaultCluster(directory, store, advertise, output);
     }
 
     public static int FreePort()
@@ -68,78 +80,133 @@ public sealed partial class FaultCluster : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>
-    /// Starts the coordinator on <see cref="Port"/> over <paramref name="store"/> and waits until it answers.
-    /// <paramref name="listen"/> replaces the loopback listen URL(s) (ASP.NET's <c>;</c>-separated list).
-    /// </summary>
-    public async Task StartCoordinatorAsync(string store, int leaseTtlSeconds, string? listen = null)
+    /// <summary>Writes a timestamped line to the test output and keeps it for failure messages.</summary>
+    public void Note(string message)
     {
-        _coordinatorStore = store;
-        _coordinatorLeaseTtl = leaseTtlSeconds;
-        _coordinatorListen = listen ?? Url;
-        await RestartCoordinatorAsync();
+        var line = $"{Elapsed.TotalSeconds,7:0.0} s  {message}";
+        _timeline.AppendLine(line);
+        _output.WriteLine(line);
     }
 
-    /// <summary>Starts the coordinator again with the same store, port and TTL (after <see cref="KillCoordinator"/>).</summary>
-    public async Task RestartCoordinatorAsync()
+    /// <summary>Everything <see cref="Note"/> wrote so far.</summary>
+    public string Timeline => _timeline.ToString();
+
+    /// <summary>Starts <c>sweepcluster coordinator</c> (a silo without slots, the HTTP API, the scheduler's pump); does not wait.</summary>
+    public ClusterProcess StartCoordinator()
     {
         Assert.True(_coordinator is null || _coordinator.HasExited, "The coordinator is still running.");
         _coordinatorStarts++;
-        _coordinator = StartCli($"coordinator-{_coordinatorStarts}", ["coordinator", "--store", _coordinatorStore!, "--listen", _coordinatorListen!, "--lease-ttl", $"{_coordinatorLeaseTtl}"]);
+        _coordinator = StartCli($"coordinator-{_coordinatorStarts}",
+        [
+            "coordinator", "--store", Store, "--listen", Url, "--silo-port", Invariant(_coordinatorSiloPort), "--gateway-port", "0",
+            "--advertise", _advertise, "--cluster-id", ClusterId,
+        ]);
+        Note($"coordinator started (pid {_coordinator.Id}, silo port {_coordinatorSiloPort})");
+        return _coordinator;
+    }
+
+    /// <summary>Waits until the coordinator answers <c>/healthz</c>.</summary>
+    public async Task WaitForCoordinatorAsync(TimeSpan timeout)
+    {
+        var coordinator = Coordinator;
         await WaitUntilAsync(async () =>
         {
-            Assert.False(_coordinator.HasExited, $"The coordinator exited with {(_coordinator.HasExited ? _coordinator.ExitCode : 0)}.\n{Diagnostics()}");
+            Assert.False(coordinator.HasExited, $"The coordinator exited with {(coordinator.HasExited ? coordinator.ExitCode : 0)}.\n{Diagnostics()}");
             using var answer = await User.GetAsync(new Uri("/healthz", UriKind.Relative));
             return answer.IsSuccessStatusCode ? true : (bool?)null;
-        }, TimeSpan.FromSeconds(60), "the coordinator to answer /healthz");
+        }, timeout, "the coordinator to answer /healthz");
+        Note("coordinator answers /healthz");
     }
 
-    /// <summary>SIGKILL to the coordinator process (no shutdown: what it had not written is lost).</summary>
-    public void KillCoordinator() => _coordinator?.KillTree();
+    /// <summary>SIGKILL to the coordinator process: no shutdown, its silo leaves without a word.</summary>
+    public void KillCoordinator()
+    {
+        Coordinator.KillTree();
+        Note($"coordinator killed (SIGKILL, pid {Coordinator.Id})");
+    }
 
     /// <summary>
-    /// Starts a silo with <paramref name="cpuSlots"/> one-thread CPU slots. <paramref name="coordinatorUrl"/>
-    /// replaces <see cref="Url"/>; <paramref name="wrapper"/> is a command the silo runs under (for example <c>ip netns exec NAME</c>).
+    /// Starts a trainer silo (<c>sweepcluster silo</c>) named <paramref name="name"/> with <paramref name="cpuSlots"/>
+    /// one-thread CPU slots and its own work directory; does not wait. <paramref name="wrapper"/> is a command the silo
+    /// runs under (<c>ip netns exec NAME</c>), <paramref name="advertise"/> and <paramref name="store"/> replace the
+    /// cluster's for a silo that sees the others at other addresses.
     /// </summary>
-    public ClusterProcess StartSilo(string id, int cpuSlots, double heartbeatSeconds, string? coordinatorUrl = null, IReadOnlyList<string>? wrapper = null)
+    public ClusterProcess StartSilo(string name, int cpuSlots, IReadOnlyList<string>? wrapper = null, string? advertise = null, string? store = null)
     {
-        var workDirectory = Path.Combine(Directory, $"silo-{id}");
+        var workDirectory = Path.Combine(Directory, $"silo-{name}");
         System.IO.Directory.CreateDirectory(workDirectory);
-        string[] arguments =
+        var port = FreePort();
+        var silo = StartCli($"silo-{name}",
         [
-            "silo", "--coordinator", coordinatorUrl ?? Url, "--id", id, "--cpu-slots", $"{cpuSlots}", "--threads", "1",
-            "--work-dir", workDirectory, "--heartbeat-interval", heartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ];
-        return StartCli($"silo-{id}", arguments, wrapper);
+            "silo", "--store", store ?? Store, "--name", name, "--cpu-slots", Invariant(cpuSlots), "--threads", "1", "--work-dir", workDirectory,
+            "--silo-port", Invariant(port), "--gateway-port", "0", "--advertise", advertise ?? _advertise, "--cluster-id", ClusterId,
+        ], wrapper);
+        _silosByPort[port] = silo;
+        Note($"silo {name} started (pid {silo.Id}, silo port {port}, {cpuSlots} slot(s))");
+        return silo;
     }
 
-    /// <summary>Writes <see cref="FaultSweep"/> into the directory and checks it with <c>validate</c>.</summary>
-    public async Task<string> WriteSweepAsync(string name, int rows)
+    /// <summary>
+    /// Waits until every named silo is an active member with its slots and the scheduler places on it (<c>/silos</c>,
+    /// <c>placing</c>); returns name to silo id.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> WaitForSilosAsync(TimeSpan timeout, params string[] names)
+    {
+        var silos = await WaitUntilAsync(async () =>
+        {
+            var listed = (await GetJsonAsync("/silos")).EnumerateArray().Where(s => s.GetProperty("placing").GetBoolean())
+                .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("id").GetString()!, StringComparer.Ordinal);
+            return names.All(listed.ContainsKey) ? listed : null;
+        }, timeout, $"silos {string.Join(", ", names)} to join");
+        Note($"silos joined: {string.Join(", ", names.Select(n => $"{n} = {silos[n]}"))}");
+        return silos;
+    }
+
+    /// <summary>The silo process a silo id (<c>ip:port@generation</c>) names.</summary>
+    public ClusterProcess SiloProcess(string siloId)
+    {
+        ArgumentNullException.ThrowIfNull(siloId);
+        var endpoint = siloId.Split('@')[0];
+        var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+        Assert.True(_silosByPort.TryGetValue(port, out var silo), $"No silo of this cluster listens on port {port} ({siloId}).");
+        return silo;
+    }
+
+    /// <summary>Writes <see cref="FaultSweep"/> with <paramref name="rows"/> rows and submits it with <c>sweepcluster submit</c>; returns the sweep id.</summary>
+    public Task<string> SubmitAsync(string name, int rows) => SubmitTextAsync(name, FaultSweep.Text(name, rows), rows);
+
+    /// <summary>Writes the sweep file <paramref name="text"/> (of <paramref name="rows"/> trials) and submits it; returns the sweep id.</summary>
+    public async Task<string> SubmitTextAsync(string name, string text, int rows)
     {
         var path = Path.Combine(Directory, $"{name}.yaml");
-        await File.WriteAllTextAsync(path, FaultSweep.Text(name, rows));
-        var (exit, output) = await RunCliAsync("validate", ["validate", path, "--profile", "cpu"]);
-        Assert.True(exit == 0, $"validate {path} exited with {exit}:\n{output}");
-        return path;
-    }
-
-    /// <summary>Submits the sweep file with profile <c>cpu</c>; returns the sweep id.</summary>
-    public async Task<string> SubmitAsync(string sweepFile)
-    {
-        var (exit, output) = await RunCliAsync("submit", ["submit", sweepFile, "--profile", "cpu", "--coordinator", Url]);
-        Assert.True(exit == 0, $"submit exited with {exit}:\n{output}");
+        await File.WriteAllTextAsync(path, text);
+        var (exit, output) = await RunCliAsync("submit", ["submit", path, "--coordinator", Url]);
+        Assert.True(exit == 0, $"submit exited with {exit}:\n{output}\n{Diagnostics()}");
         var match = SubmittedSweep().Match(output);
         Assert.True(match.Success, $"submit printed no sweep id:\n{output}");
+        Note($"sweep {match.Groups[1].Value} submitted ({rows} trial(s))");
         return match.Groups[1].Value;
     }
 
-    /// <summary>Runs a CLI command to its end (at most two minutes) and returns its exit code and output.</summary>
+    /// <summary>Runs a CLI command to its end (at most three minutes) and returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunCliAsync(string name, IReadOnlyList<string> arguments)
     {
         var logPath = Path.Combine(Directory, $"{name}-{Guid.NewGuid().ToString("N")[..8]}.log");
-        using var process = StartProcess(name, "dotnet", [RepositoryLayout.CliDll, .. arguments], logPath, track: false);
-        Assert.True(await process.WaitForExitAsync(TimeSpan.FromMinutes(2)), $"{name} did not exit within two minutes:\n{process.Tail()}");
-        return (process.ExitCode, await ReadLogAsync(logPath));
+
+        // Tracked like the services: a test that fails while a client still runs leaves nothing behind either.
+        var process = StartProcess(name, "dotnet", [RepositoryLayout.CliDll, .. arguments], logPath, track: true);
+        try
+        {
+            Assert.True(await process.WaitForExitAsync(TimeSpan.FromMinutes(3)), $"{name} did not exit within three minutes:\n{process.Tail()}");
+        }
+        finally
+        {
+            process.KillTree();
+        }
+
+        // The asynchronous output readers may still be flushing the last lines after exit.
+        await Task.Delay(100);
+        return (process.ExitCode, process.ReadLog());
     }
 
     /// <summary>GET with the user token; the answer's JSON.</summary>
@@ -158,21 +225,24 @@ public sealed partial class FaultCluster : IAsyncDisposable
     public async Task<IReadOnlyList<MetricPointRecord>> GetMetricsAsync(string trialId) =>
         [.. (await GetJsonAsync($"/api/trials/{Uri.EscapeDataString(trialId)}/metrics")).EnumerateArray().Select(MetricPointRecord.FromApi)];
 
-    /// <summary>The trial's attempts: (number, state, silo).</summary>
-    public async Task<IReadOnlyList<(int Number, string State, string SiloId)>> GetAttemptsAsync(string trialId) =>
-        [.. (await GetJsonAsync($"/api/trials/{Uri.EscapeDataString(trialId)}/attempts")).EnumerateArray()
-            .Select(a => (a.GetProperty("number").GetInt32(), a.GetProperty("state").GetString()!, a.GetProperty("siloId").GetString()!))];
+    public async Task<IReadOnlyList<AttemptView>> GetAttemptsAsync(string trialId) =>
+        [.. (await GetJsonAsync($"/api/trials/{Uri.EscapeDataString(trialId)}/attempts")).EnumerateArray().Select(AttemptView.FromApi)];
 
-    /// <summary>The sweep's event log: (kind, trial, attempt, at, message).</summary>
+    /// <summary>The trial's stored artifacts: (attempt, kind, created at).</summary>
+    public async Task<IReadOnlyList<(int Attempt, string Kind, DateTimeOffset CreatedAt)>> GetArtifactsAsync(string trialId) =>
+        [.. (await GetJsonAsync($"/api/trials/{Uri.EscapeDataString(trialId)}/artifacts")).EnumerateArray()
+            .Select(a => (a.GetProperty("attempt").GetInt32(), a.GetProperty("kind").GetString()!, a.GetProperty("createdAt").GetDateTimeOffset()))];
+
+    /// <summary>The sweep's event log, oldest first: (kind, trial, attempt, at, message).</summary>
     public async Task<IReadOnlyList<(string Kind, string? TrialId, int? Attempt, DateTimeOffset At, string Message)>> GetEventsAsync(string sweepId)
     {
         var events = new List<(string, string?, int?, DateTimeOffset, string)>();
         long? after = null;
-        while (true)
+        for (var page = 0; page < 1000; page++)
         {
             var query = $"/api/events?sweepId={Uri.EscapeDataString(sweepId)}&limit=500" + (after is null ? string.Empty : $"&afterId={after}");
-            var page = (await GetJsonAsync(query)).EnumerateArray().ToList();
-            foreach (var e in page)
+            var batch = (await GetJsonAsync(query)).EnumerateArray().ToList();
+            foreach (var e in batch)
             {
                 events.Add((
                     e.GetProperty("kind").GetString()!,
@@ -183,11 +253,20 @@ public sealed partial class FaultCluster : IAsyncDisposable
                 after = e.GetProperty("id").GetInt64();
             }
 
-            if (page.Count < 500)
+            if (batch.Count < 500)
             {
-                return events;
+                break;
             }
         }
+
+        return events;
+    }
+
+    /// <summary>A trial's state and attempts in one line, for timeout messages.</summary>
+    public async Task<string> DescribeTrialAsync(string sweepId, string trialId)
+    {
+        var trial = (await GetTrialsAsync(sweepId)).Single(t => t.Id == trialId);
+        return $"{trial}; attempts {string.Join(", ", await GetAttemptsAsync(trialId))}";
     }
 
     /// <summary>Waits until every trial of the sweep has finished; returns them.</summary>
@@ -199,10 +278,11 @@ public sealed partial class FaultCluster : IAsyncDisposable
         }, timeout, $"sweep {sweepId} to finish");
 
     /// <summary>
-    /// Polls <paramref name="probe"/> until it returns a value, for at most <paramref name="timeout"/>.
-    /// Transport errors count as "not yet" (the coordinator may be restarting); assertion failures inside the probe end the wait.
+    /// Polls <paramref name="probe"/> until it returns a value, for at most <paramref name="timeout"/>. Transport
+    /// errors count as "not yet" (the coordinator may be restarting); assertion failures inside the probe end the wait.
     /// </summary>
-    public async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    /// <param name="state">What to add to the timeout's message (the trial's state and attempts, say).</param>
+    public async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what, Func<Task<string>>? state = null)
     {
         ArgumentNullException.ThrowIfNull(probe);
         var deadline = Stopwatch.StartNew();
@@ -224,20 +304,34 @@ public sealed partial class FaultCluster : IAsyncDisposable
 
             if (deadline.Elapsed > timeout)
             {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}. Last error: {lastError ?? "none"}\n{Diagnostics()}");
+                var now = string.Empty;
+                if (state is not null)
+                {
+                    try
+                    {
+                        now = $" Now: {await state()}.";
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException or Xunit.Sdk.XunitException)
+                    {
+                        now = $" (Its state could not be read: {exception.Message}.)";
+                    }
+                }
+
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.{now} Last error: {lastError ?? "none"}\n{Diagnostics()}");
             }
 
             await Task.Delay(PollInterval);
         }
     }
 
-    /// <summary>The last lines of every process this cluster started, for failure messages.</summary>
+    /// <summary>The timeline and the last lines of every process this cluster started, for failure messages.</summary>
     public string Diagnostics()
     {
         var text = new StringBuilder();
+        text.AppendLine("--- timeline ---").Append(Timeline);
         foreach (var process in _processes)
         {
-            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"--- {process.Name} (pid {process.Id}{(process.HasExited ? $", exited {process.ExitCode}" : string.Empty)}) ---");
+            text.AppendLine(CultureInfo.InvariantCulture, $"--- {process.Name} (pid {process.Id}{(process.HasExited ? $", exited {process.ExitCode}" : string.Empty)}; log {process.LogPath}) ---");
             text.AppendLine(process.Tail());
         }
 
@@ -246,15 +340,20 @@ public sealed partial class FaultCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Silos first, so they do not report into a coordinator that is going away.
+        // Silos first, the coordinator last: a silo's children go with it (SIGKILL to the whole tree).
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
             _processes[i].Dispose();
         }
 
         User.Dispose();
-        Silo.Dispose();
         await Task.Yield();
+        if (Environment.GetEnvironmentVariable("SWEEPCLUSTER_FAULT_KEEP") == "1")
+        {
+            _output.WriteLine($"kept {Directory} (SWEEPCLUSTER_FAULT_KEEP=1)");
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -269,13 +368,7 @@ public sealed partial class FaultCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<string> ReadLogAsync(string path)
-    {
-        // The asynchronous output readers may still be flushing the last lines after exit.
-        await Task.Delay(100);
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        return await reader.ReadToEndAsync();
-    }
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private ClusterProcess StartCli(string name, IReadOnlyList<string> arguments, IReadOnlyList<string>? wrapper = null)
     {
@@ -289,10 +382,12 @@ public sealed partial class FaultCluster : IAsyncDisposable
     {
         var environment = new Dictionary<string, string>
         {
-            ["SWEEPCLUSTER_SILO_TOKEN"] = SiloToken,
             ["SWEEPCLUSTER_USER_TOKEN"] = UserToken,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
+            // Request and retry-pipeline logs of every poll would bury what the processes say about the faults.
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Logging__LogLevel__Polly"] = "Warning",
         };
         var process = ClusterProcess.Start(name, fileName, arguments, environment, Directory, logPath);
         if (track)
@@ -301,13 +396,6 @@ public sealed partial class FaultCluster : IAsyncDisposable
         }
 
         return process;
-    }
-
-    private HttpClient NewClient(string token)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(20) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     [GeneratedRegex(@"^sweep (\S+):", RegexOptions.Multiline)]

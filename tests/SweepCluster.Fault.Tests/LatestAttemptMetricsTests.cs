@@ -3,7 +3,7 @@ namespace SweepCluster.Fault.Tests;
 [Trait("Category", "Unit")]
 public sealed class LatestAttemptMetricsTests
 {
-    private static MetricPointRecord Point(int attempt, long step, string name, double value) => new(attempt, step, name, value, "step", null);
+    private static MetricPointRecord Point(int attempt, long step, string name, double value) => new(attempt, step, name, value, "step", null, null);
 
     [Fact]
     public void Each_step_and_name_takes_the_value_of_its_latest_attempt()

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SweepCluster.Fault.Tests;
 
 /// <summary>One stored metric point as <c>GET /api/trials/{id}/metrics</c> returns it (or a trial child prints it, attempt 0).</summary>
-public sealed record MetricPointRecord(int Attempt, long Step, string Name, double Value, string Kind, DateTimeOffset? RecordedAt)
+public sealed record MetricPointRecord(int Attempt, long Step, string Name, double Value, string Kind, int? Epoch, DateTimeOffset? RecordedAt)
 {
     /// <summary>Reads the coordinator's camelCase JSON record.</summary>
     public static MetricPointRecord FromApi(JsonElement point) => new(
@@ -12,6 +12,7 @@ public sealed record MetricPointRecord(int Attempt, long Step, string Name, doub
         point.GetProperty("name").GetString()!,
         ReadValue(point.GetProperty("value")),
         point.GetProperty("kind").GetString()!,
+        ReadEpoch(point),
         point.GetProperty("recordedAt").GetDateTimeOffset());
 
     /// <summary>Reads a <c>metric</c> event of the trial process protocol (docs/trial-protocol.md); null for other lines.</summary>
@@ -30,8 +31,11 @@ public sealed record MetricPointRecord(int Attempt, long Step, string Name, doub
         }
 
         return new MetricPointRecord(0, root.GetProperty("step").GetInt64(), root.GetProperty("name").GetString()!,
-            ReadValue(root.GetProperty("value")), root.GetProperty("kind").GetString()!, null);
+            ReadValue(root.GetProperty("value")), root.GetProperty("kind").GetString()!, ReadEpoch(root), null);
     }
+
+    private static int? ReadEpoch(JsonElement point) =>
+        point.TryGetProperty("epoch", out var epoch) && epoch.ValueKind == JsonValueKind.Number ? epoch.GetInt32() : null;
 
     // NaN and infinities travel as strings (a diverged loss is a value).
     private static double ReadValue(JsonElement value) => value.ValueKind == JsonValueKind.String

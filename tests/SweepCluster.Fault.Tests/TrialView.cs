@@ -12,7 +12,8 @@ public sealed record TrialView(
     int? AttemptNumber,
     string? AttemptState,
     string? AttemptSiloId,
-    int? ProgressEpoch)
+    int? ProgressEpoch,
+    long? ProgressStep)
 {
     public static IReadOnlyList<TrialView> ListFromSweep(JsonElement sweep) =>
         [.. sweep.GetProperty("trials").EnumerateArray().Select(FromApi)];
@@ -31,15 +32,16 @@ public sealed record TrialView(
             hasAttempt ? attempt.GetProperty("number").GetInt32() : null,
             hasAttempt ? attempt.GetProperty("state").GetString() : null,
             hasAttempt ? attempt.GetProperty("siloId").GetString() : null,
-            progress.ValueKind == JsonValueKind.Object && progress.TryGetProperty("epoch", out var epoch) && epoch.ValueKind == JsonValueKind.Number ? epoch.GetInt32() : null);
+            progress.ValueKind == JsonValueKind.Object && progress.TryGetProperty("epoch", out var epoch) && epoch.ValueKind == JsonValueKind.Number ? epoch.GetInt32() : null,
+            progress.ValueKind == JsonValueKind.Object && progress.TryGetProperty("step", out var step) && step.ValueKind == JsonValueKind.Number ? step.GetInt64() : null);
     }
 
     public bool IsRunning => State == "running";
 
     public bool HasSucceeded => State == "succeeded";
 
-    public bool IsFinished => State is "succeeded" or "failed" or "cancelled";
+    public bool IsFinished => State is "succeeded" or "failed" or "cancelled" or "pruned";
 
     public override string ToString() =>
-        $"{Id} {ConfigName} {State} attempt {CurrentAttempt} ({AttemptState} on {AttemptSiloId}, epoch {ProgressEpoch}) checkpoint {LastCheckpointArtifactId ?? "none"}";
+        $"{Id} {ConfigName} {State} attempt {CurrentAttempt} ({AttemptState} on {AttemptSiloId}, epoch {ProgressEpoch}, step {ProgressStep}) checkpoint {LastCheckpointArtifactId ?? "none"}";
 }

@@ -7,7 +7,7 @@ namespace SweepCluster.Silo.Tests;
 public sealed class CommandTrialProcessLauncherTests
 {
     private static AttemptAssignment Assignment(params SlotDescription[] slots) =>
-        new("trial-1", "sweep-1", "config", 2, slots, "{}", null, DateTimeOffset.UnixEpoch);
+        new("trial-1", "sweep-1", "config", 2, slots);
 
     [Fact]
     public void Gpu_attempt_sees_only_its_gpus_and_runs_on_the_first_visible_one()

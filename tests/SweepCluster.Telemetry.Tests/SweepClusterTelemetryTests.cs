@@ -1,64 +1,71 @@
 namespace SweepCluster.Telemetry.Tests;
 
-/// <summary>The real SweepCluster instruments through the exporter. The meter is process-wide, so these tests share one collection and assert on their own labels.</summary>
+/// <summary>
+/// The real SweepCluster instruments through prometheus-net's meter adapter (<see cref="PrometheusMetrics"/>). The meter
+/// is process-wide, so these tests share one collection and assert on their own labels.
+/// </summary>
 [Trait("Category", "Unit")]
 [Collection(SweepClusterMeterCollection.Name)]
 public sealed class SweepClusterTelemetryTests
 {
     [Fact]
-    public void Every_instrument_is_exported_under_its_prometheus_name()
+    public async Task Every_instrument_is_published_under_the_adapters_name_with_its_labels()
     {
-        using var exporter = new PrometheusExporter();
+        using var metrics = new PrometheusMetrics();
         var sweep = "names-" + Guid.NewGuid().ToString("N");
-        SweepClusterTelemetry.RecordClaim(TimeSpan.FromMilliseconds(3));
         SweepClusterTelemetry.RecordAttempt(sweep, "succeeded", TimeSpan.FromMinutes(2));
         SweepClusterTelemetry.RecordTrainStep("cpu", TimeSpan.FromMilliseconds(40));
-        SweepClusterTelemetry.RecordLeaseExpiry(sweep);
         SweepClusterTelemetry.RecordAttemptRetry(sweep, "lost");
-        SweepClusterTelemetry.RecordReportRefused("stale_attempt");
+        SweepClusterTelemetry.RecordAttemptRetry(sweep, "lost");
+        SweepClusterTelemetry.RecordReportRefused(sweep, "stale_attempt");
         SweepClusterTelemetry.RecordMetricPointsIngested(sweep, 12);
-        SweepClusterTelemetry.RecordSiloHeartbeat("silo-a");
+        SweepClusterTelemetry.RecordEarlyStoppingDecision(sweep, "asha", "pruned");
         SweepClusterTelemetry.SetTrialCountsSource(() => [new TrialStateCount(sweep, "pending", 4)]);
-        SweepClusterTelemetry.SetSiloSlotsSource(() => [new SiloSlotUsage("silo-a", 1, 3, TimeSpan.FromSeconds(2.5))]);
+        SweepClusterTelemetry.SetSiloSlotsSource(() => [new SiloSlotUsage("silo-a", 1, 3)]);
         SweepClusterTelemetry.SetGpuMemorySource(() => [new GpuMemoryUsage("silo-a", "cuda:0", 1 << 30)]);
         SweepClusterTelemetry.TrialMetrics.RecordLoss(sweep, "trial-1", "skip=additive", "cross", 0.25);
         SweepClusterTelemetry.TrialMetrics.RecordPsnr(sweep, "trial-1", "skip=additive", 27.5);
         SweepClusterTelemetry.TrialMetrics.RecordLeakage(sweep, "trial-1", "skip=additive", 0.03);
         try
         {
-            var text = exporter.Collect();
+            var text = Exposition.Parse(await metrics.CollectTextAsync());
 
             Assert.Equal(
                 [
-                    "sweepcluster_attempt_duration_seconds",
-                    "sweepcluster_attempt_retries_total",
-                    "sweepcluster_claim_duration_seconds",
-                    "sweepcluster_gpu_memory_used_bytes",
-                    "sweepcluster_lease_expiries_total",
-                    "sweepcluster_metric_points_ingested_total",
-                    "sweepcluster_reports_refused_total",
-                    "sweepcluster_silo_heartbeat_age_seconds",
-                    "sweepcluster_silo_heartbeats_total",
-                    "sweepcluster_silo_slots",
-                    "sweepcluster_train_step_duration_seconds",
-                    "sweepcluster_trial_leakage",
-                    "sweepcluster_trial_loss",
-                    "sweepcluster_trial_psnr_decibels",
-                    "sweepcluster_trials",
+                    "sweepcluster_sweepcluster_attempt_duration",
+                    "sweepcluster_sweepcluster_attempt_retries",
+                    "sweepcluster_sweepcluster_early_stopping_decisions",
+                    "sweepcluster_sweepcluster_gpu_memory_used",
+                    "sweepcluster_sweepcluster_metric_points_ingested",
+                    "sweepcluster_sweepcluster_reports_refused",
+                    "sweepcluster_sweepcluster_silo_slots",
+                    "sweepcluster_sweepcluster_train_step_duration",
+                    "sweepcluster_sweepcluster_trial_leakage",
+                    "sweepcluster_sweepcluster_trial_loss",
+                    "sweepcluster_sweepcluster_trial_psnr",
+                    "sweepcluster_sweepcluster_trials",
                 ],
-                text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]));
-            Assert.Contains($"sweepcluster_trials{{state=\"pending\",sweep=\"{sweep}\"}} 4\n", text, StringComparison.Ordinal);
-            Assert.Contains("sweepcluster_silo_slots{silo=\"silo-a\",state=\"busy\"} 1\n", text, StringComparison.Ordinal);
-            Assert.Contains("sweepcluster_silo_slots{silo=\"silo-a\",state=\"free\"} 3\n", text, StringComparison.Ordinal);
-            Assert.Contains("sweepcluster_silo_heartbeat_age_seconds{silo=\"silo-a\"} 2.5\n", text, StringComparison.Ordinal);
-            Assert.Contains("sweepcluster_gpu_memory_used_bytes{silo=\"silo-a\",slot=\"cuda:0\"} 1073741824\n", text, StringComparison.Ordinal);
-            Assert.Contains($"sweepcluster_trial_loss{{config=\"skip=additive\",sweep=\"{sweep}\",term=\"cross\",trial=\"trial-1\"}} 0.25\n", text, StringComparison.Ordinal);
-            Assert.Contains($"sweepcluster_trial_psnr_decibels{{config=\"skip=additive\",sweep=\"{sweep}\",trial=\"trial-1\"}} 27.5\n", text, StringComparison.Ordinal);
-            Assert.Contains($"sweepcluster_trial_leakage{{config=\"skip=additive\",sweep=\"{sweep}\",trial=\"trial-1\"}} 0.03\n", text, StringComparison.Ordinal);
-            Assert.Contains($"sweepcluster_metric_points_ingested_total{{sweep=\"{sweep}\"}} 12\n", text, StringComparison.Ordinal);
-            Assert.Contains($"sweepcluster_attempt_retries_total{{reason=\"lost\",sweep=\"{sweep}\"}} 1\n", text, StringComparison.Ordinal);
-            Assert.Contains($"sweepcluster_attempt_duration_seconds_bucket{{outcome=\"succeeded\",sweep=\"{sweep}\",le=\"300\"}} 1\n", text, StringComparison.Ordinal);
-            Assert.Contains("sweepcluster_claim_duration_seconds_bucket{le=\"0.001\"}", text, StringComparison.Ordinal);
+                text.Types.Keys.Where(k => k.StartsWith("sweepcluster_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            Assert.Equal(
+                SweepClusterTelemetry.InstrumentNames.Select(n => PrometheusMetrics.SeriesName(SweepClusterTelemetry.Name, n)).Order(StringComparer.Ordinal),
+                text.Types.Keys.Where(k => k.StartsWith("sweepcluster_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            Assert.Equal("histogram", text.Types["sweepcluster_sweepcluster_attempt_duration"]);
+            // The adapter turns a .NET counter into a gauge holding the running sum.
+            Assert.Equal("gauge", text.Types["sweepcluster_sweepcluster_attempt_retries"]);
+            Assert.Equal(4, text.Value("sweepcluster_sweepcluster_trials", ("sweep", sweep), ("state", "pending")));
+            Assert.Equal(1, text.Value("sweepcluster_sweepcluster_silo_slots", ("silo", "silo-a"), ("state", "busy")));
+            Assert.Equal(3, text.Value("sweepcluster_sweepcluster_silo_slots", ("silo", "silo-a"), ("state", "free")));
+            Assert.Equal(1 << 30, text.Value("sweepcluster_sweepcluster_gpu_memory_used", ("silo", "silo-a"), ("slot", "cuda:0")));
+            Assert.Equal(0.25, text.Value("sweepcluster_sweepcluster_trial_loss", ("sweep", sweep), ("trial", "trial-1"), ("config", "skip=additive"), ("term", "cross")));
+            Assert.Equal(27.5, text.Value("sweepcluster_sweepcluster_trial_psnr", ("sweep", sweep), ("trial", "trial-1"), ("config", "skip=additive")));
+            Assert.Equal(0.03, text.Value("sweepcluster_sweepcluster_trial_leakage", ("sweep", sweep), ("trial", "trial-1"), ("config", "skip=additive")));
+            Assert.Equal(12, text.Value("sweepcluster_sweepcluster_metric_points_ingested", ("sweep", sweep)));
+            Assert.Equal(2, text.Value("sweepcluster_sweepcluster_attempt_retries", ("sweep", sweep), ("reason", "lost")));
+            Assert.Equal(1, text.Value("sweepcluster_sweepcluster_reports_refused", ("sweep", sweep), ("reason", "stale_attempt")));
+            Assert.Equal(1, text.Value("sweepcluster_sweepcluster_attempt_duration_bucket", ("sweep", sweep), ("outcome", "succeeded"), ("le", "300")));
+            Assert.Equal(0, text.Value("sweepcluster_sweepcluster_attempt_duration_bucket", ("sweep", sweep), ("outcome", "succeeded"), ("le", "60")));
+            Assert.Equal(120, text.Value("sweepcluster_sweepcluster_attempt_duration_sum", ("sweep", sweep), ("outcome", "succeeded")));
+            Assert.Equal(1, text.Value("sweepcluster_sweepcluster_early_stopping_decisions", ("sweep", sweep), ("rule", "asha"), ("decision", "pruned")));
         }
         finally
         {
@@ -70,29 +77,30 @@ public sealed class SweepClusterTelemetryTests
     }
 
     [Fact]
-    public void Claim_histogram_uses_the_documented_buckets()
+    public async Task Histograms_keep_the_documented_buckets()
     {
-        using var exporter = new PrometheusExporter();
-        SweepClusterTelemetry.RecordClaim(TimeSpan.FromMilliseconds(1));
+        using var metrics = new PrometheusMetrics();
+        var sweep = "buckets-" + Guid.NewGuid().ToString("N");
+        SweepClusterTelemetry.RecordAttempt(sweep, "succeeded", TimeSpan.FromSeconds(5));
+        SweepClusterTelemetry.RecordTrainStep("buckets", TimeSpan.FromMilliseconds(1));
 
-        var les = exporter.Collect().Split('\n')
-            .Where(l => l.StartsWith("sweepcluster_claim_duration_seconds_bucket", StringComparison.Ordinal))
-            .Select(l => l[(l.IndexOf("le=\"", StringComparison.Ordinal) + 4)..l.LastIndexOf('"')]);
+        var text = Exposition.Parse(await metrics.CollectTextAsync());
+        double[] Bounds(string name, params (string, string)[] labels) =>
+            [.. text.Find(name, labels).Select(s => s.Labels["le"]).Where(le => le != "+Inf").Select(le => double.Parse(le, System.Globalization.CultureInfo.InvariantCulture))];
 
-        Assert.Equal(SweepClusterTelemetry.ClaimDurationBuckets.Select(b => PrometheusNamingFormat(b)).Append("+Inf"), les);
+        Assert.Equal(SweepClusterTelemetry.AttemptDurationBuckets, Bounds("sweepcluster_sweepcluster_attempt_duration_bucket", ("sweep", sweep)));
+        Assert.Equal(SweepClusterTelemetry.TrainStepDurationBuckets, Bounds("sweepcluster_sweepcluster_train_step_duration_bucket", ("device", "buckets")));
+        Assert.Single(text.Find("sweepcluster_sweepcluster_attempt_duration_bucket", ("sweep", sweep), ("le", "+Inf")));
     }
 
     [Fact]
-    public void Unset_sources_observe_nothing()
+    public async Task Unset_sources_observe_nothing()
     {
-        using var exporter = new PrometheusExporter();
+        using var metrics = new PrometheusMetrics();
         SweepClusterTelemetry.SetGpuMemorySource(null);
 
-        var text = exporter.Collect();
+        var text = Exposition.Parse(await metrics.CollectTextAsync());
 
-        Assert.Contains("# TYPE sweepcluster_gpu_memory_used_bytes gauge\n", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("sweepcluster_gpu_memory_used_bytes{", text, StringComparison.Ordinal);
+        Assert.Empty(text.Find("sweepcluster_sweepcluster_gpu_memory_used"));
     }
-
-    private static string PrometheusNamingFormat(double bound) => bound.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -22,13 +22,15 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string _root;
     private readonly bool _asPostgresUser;
+    private readonly string _listenAddresses;
 
-    private PostgresServer(string binDirectory, string root, int port, bool asPostgresUser)
+    private PostgresServer(string binDirectory, string root, int port, bool asPostgresUser, string listenAddresses)
     {
         _binDirectory = binDirectory;
         _root = root;
         Port = port;
         _asPostgresUser = asPostgresUser;
+        _listenAddresses = listenAddresses;
     }
 
     public int Port { get; }
@@ -37,14 +39,21 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root, "data");
 
-    /// <summary>Creates a cluster in a fresh temporary directory and starts it.</summary>
-    public static async Task<PostgresServer> StartNewAsync()
+    /// <summary>Creates a cluster in a fresh temporary directory and starts it on loopback.</summary>
+    public static Task<PostgresServer> StartNewAsync() => StartNewAsync(extraAddress: null, trustedNetwork: null);
+
+    /// <summary>
+    /// Creates a cluster in a fresh temporary directory and starts it on loopback and also on
+    /// <paramref name="extraAddress"/> (a test network's host side), trusting clients from <paramref name="trustedNetwork"/> (CIDR).
+    /// </summary>
+    public static async Task<PostgresServer> StartNewAsync(string? extraAddress, string? trustedNetwork)
     {
         var bin = FindBinDirectory();
         var root = Path.Combine(Path.GetTempPath(), "sweepcluster-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         var asPostgresUser = Environment.UserName == "root";
-        var server = new PostgresServer(bin, root, FreePort(), asPostgresUser);
+        var listen = extraAddress is null ? "127.0.0.1" : $"127.0.0.1,{extraAddress}";
+        var server = new PostgresServer(bin, root, FreePort(), asPostgresUser, listen);
         try
         {
             if (asPostgresUser)
@@ -53,6 +62,12 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"]);
+            if (trustedNetwork is not null)
+            {
+                // initdb trusts loopback only; clients on the test network connect from its other side.
+                await File.AppendAllTextAsync(Path.Combine(server.DataDirectory, "pg_hba.conf"), $"host all all {trustedNetwork} trust\n");
+            }
+
             await server.StartAsync();
             return server;
         }
@@ -66,7 +81,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts the server (again) on its port and waits until it accepts connections.</summary>
     public async Task StartAsync()
     {
-        var options = $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+        var options = $"-p {Port} -k {_root} -c listen_addresses={_listenAddresses} -c fsync=off -c max_connections=200";
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         IsRunning = true;
         var deadline = Stopwatch.StartNew();
@@ -91,7 +106,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync()
     {
-        var options = $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+        var options = $"-p {Port} -k {_root} -c listen_addresses={_listenAddresses} -c fsync=off -c max_connections=200";
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options, "-m", "fast", "-w", "-t", "60", "restart"]);
         var deadline = Stopwatch.StartNew();
         while (true)

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using SweepCluster.Cli.Output;
 using SweepCluster.Cluster;
+using SweepCluster.Cluster.Hosting;
+using SweepCluster.Cluster.Silos;
 using SweepCluster.Cluster.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using SweepCluster.Coordinator;
 using SweepCluster.Silo;
 using SweepCluster.Silo.Processes;
@@ -16,42 +20,39 @@ internal static class ClusterCommands
 {
     private const string CoordinatorVariable = "SWEEPCLUSTER_COORDINATOR";
     private const string UserTokenVariable = "SWEEPCLUSTER_USER_TOKEN";
-    private const string SiloTokenVariable = "SWEEPCLUSTER_SILO_TOKEN";
 
     /// <summary>The token a silo's own /metrics requires (the chart sets it to the user token).</summary>
     public const string MetricsTokenVariable = "SWEEPCLUSTER_METRICS_TOKEN";
 
     public static Command Coordinator()
     {
-        var store = new Option<string?>("--store") { Description = "sqlite:PATH or postgres://user:pass@host:port/db (default: $SWEEPCLUSTER_STORE)" };
-        var listen = new Option<string>("--listen") { Description = "Listen URL", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var siloTokenFile = new Option<string?>("--silo-token-file") { Description = $"File holding the silo token (else ${SiloTokenVariable})" };
+        var store = new Option<string?>("--store") { Description = "postgres://user:pass@host:port/db: the cluster's database (default: $SWEEPCLUSTER_STORE)" };
+        var listen = new Option<string>("--listen") { Description = "Listen URL of the HTTP API", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var userTokenFile = new Option<string?>("--user-token-file") { Description = $"File holding the user token (else ${UserTokenVariable})" };
-        var leaseTtl = new Option<int>("--lease-ttl") { Description = "Seconds an attempt's lease lives without a heartbeat (silos must beat several times per TTL: see silo --heartbeat-interval)", DefaultValueFactory = _ => 60 };
-        var command = new Command("coordinator", "Run the cluster coordinator (HTTP API, leases, placement) over a SQLite or PostgreSQL store.")
+        var orleans = OrleansOptions.Add(defaultSiloPort: 11111, defaultGatewayPort: 30000);
+        var command = new Command("coordinator", "Run the cluster's coordinator silo: the HTTP API and the scheduler, no trainer slots, on PostgreSQL.")
         {
-            store, listen, siloTokenFile, userTokenFile, leaseTtl,
+            store, listen, userTokenFile,
         };
+        orleans.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var location = result.GetValue(store) ?? Environment.GetEnvironmentVariable("SWEEPCLUSTER_STORE");
-            if (string.IsNullOrWhiteSpace(location))
+            if (ClusterStore(result.GetValue(store)) is not { } location)
             {
-                Console.Error.WriteLine("--store: give sqlite:PATH or postgres://... (or set SWEEPCLUSTER_STORE)");
                 return 2;
             }
 
+            var endpoints = orleans.Read(result);
             await using var opened = (IAsyncDisposable)await TrialStoreFactory.OpenAsync(location, TimeProvider.System, ct);
             var app = CoordinatorHost.Build(new CoordinatorHostOptions
             {
                 Store = (ITrialStore)opened,
                 Urls = result.GetValue(listen)!,
-                SiloTokenFile = result.GetValue(siloTokenFile),
                 UserTokenFile = result.GetValue(userTokenFile),
-                Core = new CoordinatorOptions { LeaseTtl = TimeSpan.FromSeconds(result.GetValue(leaseTtl)) },
-                ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Information),
+                ConfigureSilo = silo => endpoints.Configure(silo, location, info: null),
+                ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning),
             });
-            Console.WriteLine($"coordinator on {result.GetValue(listen)}, store {PostgresConnectionString.Redact(location)}");
+            Console.WriteLine($"coordinator on {result.GetValue(listen)}, {endpoints.Summary}, store {PostgresConnectionString.Redact(location)}");
             await app.StartAsync(ct);
             try
             {
@@ -71,30 +72,24 @@ internal static class ClusterCommands
 
     public static Command Silo()
     {
-        var coordinator = new Option<string>("--coordinator") { Description = "Coordinator URL", Required = true };
-        var id = new Option<string?>("--id") { Description = "Silo id (default: the host name)" };
-        var name = new Option<string?>("--name") { Description = "Display name (default: the id)" };
+        var store = new Option<string?>("--store") { Description = "postgres://user:pass@host:port/db: the cluster's database (default: $SWEEPCLUSTER_STORE)" };
+        var name = new Option<string?>("--name") { Description = "Name in logs and metrics (default: the host name)" };
         var workDir = new Option<string>("--work-dir") { Description = "Where attempts run", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "sweepcluster-silo") };
         var cpuSlots = new Option<int?>("--cpu-slots") { Description = "Offer N CPU slots instead of the GPUs" };
         var threads = new Option<int?>("--threads") { Description = "Threads per CPU slot" };
         var labels = new Option<string[]>("--label") { Description = "key=value label (repeatable)", AllowMultipleArgumentsPerToken = true };
         var metricsListen = new Option<string?>("--metrics-listen") { Description = $"host:port for this silo's /metrics (needs a token: ${MetricsTokenVariable} or --metrics-token-file)" };
         var metricsTokenFile = new Option<string?>("--metrics-token-file") { Description = $"File holding the token /metrics requires (else ${MetricsTokenVariable})" };
-        var heartbeat = new Option<double>("--heartbeat-interval")
+        var orleans = OrleansOptions.Add(defaultSiloPort: 11112, defaultGatewayPort: 0);
+        var command = new Command("silo", "Run a trainer silo: join the cluster through PostgreSQL, offer this machine's GPUs (or CPU slots) and run the attempts placed on it.")
         {
-            Description = "Seconds between heartbeats; keep it at most a third of the coordinator's --lease-ttl",
-            DefaultValueFactory = _ => 10,
+            store, name, workDir, cpuSlots, threads, labels, metricsListen, metricsTokenFile,
         };
-        var command = new Command("silo", "Run a silo: offer this machine's GPUs (or CPU slots) to a coordinator and run its attempts.")
-        {
-            coordinator, id, name, workDir, cpuSlots, threads, labels, metricsListen, metricsTokenFile, heartbeat,
-        };
+        orleans.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var token = Environment.GetEnvironmentVariable(SiloTokenVariable);
-            if (string.IsNullOrWhiteSpace(token))
+            if (ClusterStore(result.GetValue(store)) is not { } location)
             {
-                Console.Error.WriteLine($"set {SiloTokenVariable} to the coordinator's silo token");
                 return 2;
             }
 
@@ -111,45 +106,73 @@ internal static class ClusterCommands
                 parsedLabels[parts[0]] = parts[1];
             }
 
-            var heartbeatSeconds = result.GetValue(heartbeat);
-            if (!(heartbeatSeconds >= 0.1 && heartbeatSeconds <= 3600))
+            var (slots, perSlot, slotText) = SlotPlanner.Plan(result.GetValue(cpuSlots), result.GetValue(threads));
+            var siloName = result.GetValue(name) ?? Environment.MachineName;
+            var metricsToken = ReadToken(result.GetValue(metricsTokenFile), "--metrics-token-file", MetricsTokenVariable);
+            var endpoints = orleans.Read(result);
+            var metricsUrl = SiloMetrics.Url(result.GetValue(metricsListen), metricsToken);
+            await using var opened = (IAsyncDisposable)await TrialStoreFactory.OpenAsync(location, TimeProvider.System, ct);
+            var runner = new SiloOptions
             {
-                Console.Error.WriteLine($"--heartbeat-interval {heartbeatSeconds}: give a number of seconds from 0.1 to 3600");
-                return 2;
+                SiloId = siloName,
+                Labels = parsedLabels,
+                Slots = slots,
+                WorkDirectory = result.GetValue(workDir)!,
+                ThreadsPerCpuSlot = perSlot,
+                Log = line => Console.WriteLine($"{DateTimeOffset.UtcNow:O} {line}"),
+            };
+            using var host = TrainerSiloHost.Build(new TrainerSiloHostOptions
+            {
+                MetricsUrl = metricsUrl,
+                MetricsToken = metricsToken,
+                ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
+                ConfigureSilo = silo =>
+                {
+                    silo.Services.AddSweepClusterGrains(_ => (ITrialStore)opened);
+                    endpoints.Configure(silo, location, SweepClusterRunner.Describe(runner))
+                        .AddSweepClusterRunner(runner, new CommandTrialProcessLauncher(LocalCluster.SelfCommand()));
+                },
+            });
+            await host.StartAsync(ct);
+            if (TrainerSiloHost.GetMetricsAddress(host) is { } metricsAddress)
+            {
+                Console.WriteLine($"silo {siloName}: /metrics on {metricsAddress.Host}:{metricsAddress.Port}");
             }
 
-            var (slots, perSlot, slotText) = SlotPlanner.Plan(result.GetValue(cpuSlots), result.GetValue(threads));
-            var siloId = result.GetValue(id) ?? Environment.MachineName;
-            var metricsToken = ReadToken(result.GetValue(metricsTokenFile), "--metrics-token-file", MetricsTokenVariable);
-            await using var metrics = await SiloMetrics.StartAsync(result.GetValue(metricsListen), siloId, metricsToken);
-            using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(coordinator)!), Timeout = TimeSpan.FromSeconds(100) };
-            var silo = new SiloRuntime(
-                new SiloOptions
-                {
-                    SiloId = siloId,
-                    Name = result.GetValue(name) ?? siloId,
-                    Labels = parsedLabels,
-                    Slots = slots,
-                    WorkDirectory = result.GetValue(workDir)!,
-                    ThreadsPerCpuSlot = perSlot,
-                    HeartbeatInterval = TimeSpan.FromSeconds(heartbeatSeconds),
-                    Log = line => Console.WriteLine($"{DateTimeOffset.UtcNow:O} {line}"),
-                },
-                new CoordinatorClient(http, token),
-                new CommandTrialProcessLauncher(LocalCluster.SelfCommand()));
-            Console.WriteLine($"silo {siloId}: {slotText}; coordinator {result.GetValue(coordinator)}");
+            Console.WriteLine($"silo {siloName}: {slotText}; {endpoints.Summary}; store {PostgresConnectionString.Redact(location)}");
             try
             {
-                await silo.RunAsync(ct);
+                await Task.Delay(Timeout.Infinite, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // Ctrl-C or SIGTERM: the runtime has stopped its children.
+                // Ctrl-C or SIGTERM: the runner stops its children and reports their attempts before the silo leaves.
             }
 
+            await host.StopAsync(CancellationToken.None);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The cluster's PostgreSQL location, or null after saying why there is none.</summary>
+    private static string? ClusterStore(string? given)
+    {
+        var location = given ?? Environment.GetEnvironmentVariable("SWEEPCLUSTER_STORE");
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            Console.Error.WriteLine("--store: give postgres://user:pass@host:port/db (or set SWEEPCLUSTER_STORE)");
+            return null;
+        }
+
+        if (!location.StartsWith("postgres://", StringComparison.Ordinal) && !location.StartsWith("postgresql://", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"--store {PostgresConnectionString.Redact(location)}: a cluster shares its membership and grain state through PostgreSQL; "
+                + "give postgres://user:pass@host:port/db (to run on this machine alone, use `sweepcluster run FILE`)");
+            return null;
+        }
+
+        return location;
     }
 
     public static Command Submit()
@@ -206,12 +229,19 @@ internal static class ClusterCommands
             {
                 var where = t.State.ToString() is "Pending"
                     ? (t.PendingReason ?? string.Empty) + (t.QueueAhead is { } ahead ? $" ({ahead} of this sweep's trials ahead)" : string.Empty)
+                    : t.State.ToString() is "Pruned" ? t.StopReason ?? "pruned"
                     : t.Attempt?.SiloId ?? string.Empty;
                 trials.AddRow(t.Id, t.ConfigName, t.Seed.ToString(CultureInfo.InvariantCulture), t.State.ToString().ToLowerInvariant(),
                     $"{t.CurrentAttempt}/{t.MaxAttempts}", where);
             }
 
             CliConsole.Write(trials);
+            var pruned = detail.Trials.Count(t => t.State.ToString() is "Pruned");
+            if (pruned > 0)
+            {
+                Console.WriteLine($"{pruned} of {detail.Trials.Count} trial(s) pruned by the sweep's early stopping (reasons above); their checkpoints and metrics are kept");
+            }
+
             if (detail.RemovedTrials is { Count: > 0 } removed)
             {
                 Console.WriteLine($"{removed.Count} trial(s) of earlier revisions are not in revision {detail.Sweep.Revision} (kept in the store): "
@@ -265,7 +295,7 @@ internal static class ClusterCommands
         var sweep = new Argument<string>("sweep") { Description = "Sweep id" };
         var trial = new Option<string?>("--trial") { Description = "Only this trial's events" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events" };
-        var command = new Command("logs", "The sweep's event log: leases, attempts, failures, completions.") { sweep, trial, follow };
+        var command = new Command("logs", "The sweep's event log: placements, attempts, failures, completions.") { sweep, trial, follow };
         AddClientOptions(command, out var url, out var tokenFile);
         command.SetAction(async (result, ct) =>
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SweepCluster.Denoising.Models;
 using SweepCluster.Denoising.Runtime;
+using SweepCluster.Denoising.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -68,7 +69,7 @@ internal static class DoctorCommand
             nn.ReLU(),
             Layers.Conv2d(32, 1, 1));
         model.to(device);
-        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        using var optimizer = new HeldScalarAdam(model.parameters(), 1e-3, 0.9, 0.999, 0);
         using var x = randn([4, 1, 64, 64], device: device);
         var times = new List<double>();
         var loss = 0.0;

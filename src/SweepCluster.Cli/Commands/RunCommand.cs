@@ -105,12 +105,13 @@ internal static class RunCommand
         Console.WriteLine($"sweep {sweepId}: {expansion.Trials.Count} trials; {slotText}; state in {stateDirectory}");
         await using var cluster = await LocalCluster.StartAsync(stateDirectory, sweepId, slots, perSlot, Log, cancellationToken);
         using var client = new UserClient(cluster.Address, cluster.UserToken);
+        // Loopback only, with this run's own token, as Jupyter prints its link: opening it signs the browser in.
+        Console.WriteLine($"web page: {new Uri(cluster.Address, "/")}?token={cluster.UserToken}");
         var submitted = await client.SubmitAsync(SweepSubmission.Build(spec, expansion), cancellationToken);
         // New, resumed, or a new revision of an edited file (trials added, removed, kept): said before anything runs.
         Console.WriteLine($"sweep {sweepId}: {submitted.Summary}");
 
-        cluster.StartSilo();
-        var view = new ProgressView(cluster.Silo, client, sweepId, TimeProvider.System);
+        var view = new ProgressView(cluster.Runner, client, sweepId, TimeProvider.System);
         var finished = await view.RunUntilDoneAsync(cancellationToken);
         if (!finished)
         {
@@ -128,6 +129,6 @@ internal static class RunCommand
 
         Console.WriteLine($"reports: {report.Directory} (matrix.md, matrix.csv, matrix.json, report.html)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sweep finished in {elapsed.TotalMinutes:F1} min"));
-        return report.AllSucceeded ? 0 : 2;
+        return report.AllFinished ? 0 : 2;
     }
 }

@@ -64,13 +64,15 @@ internal sealed class PlainProgressLog
                 // A trial that started and ended between two polls was still seen to start: say so first.
                 if (before is "pending" || (before is null && _seen && change is not "started"))
                 {
-                    if (change is "succeeded" or "failed")
+                    if (change is "succeeded" or "failed" or "pruned")
                     {
                         lines.Add($"{prefix}trial {trial.Id} ({trial.Label}) started");
                     }
                 }
 
-                lines.Add($"{prefix}trial {trial.Id} ({trial.Label}) {change}");
+                lines.Add(change == "pruned" && trial.Reason is { } reason
+                    ? $"{prefix}trial {trial.Id} ({trial.Label}) {reason}"
+                    : $"{prefix}trial {trial.Id} ({trial.Label}) {change}");
             }
         }
 
@@ -84,10 +86,10 @@ internal sealed class PlainProgressLog
         return lines;
     }
 
-    /// <summary>Leased and running are one phase to a reader: the trial has started.</summary>
+    /// <summary>Placed and running are one phase to a reader: the trial has started.</summary>
     private static string Phase(string state) => state switch
     {
-        "leased" or "running" => "running",
+        "placed" or "running" => "running",
         _ => state,
     };
 }

@@ -66,7 +66,8 @@ internal static class TerminalMatrix
         return
         [
             Column("config", 0, r => r.ConfigName),
-            Column("verdict", 0, r => r.Kind != RowKind.Configuration ? "reference" : r.Verdict?.ToString().ToLowerInvariant() ?? Missing),
+            Column("verdict", 0, r => r.Kind != RowKind.Configuration ? "reference"
+                : r.State == RowState.Pruned ? "pruned" : r.Verdict?.ToString().ToLowerInvariant() ?? Missing),
             Column("expected", 1, r => r.Expect),
             Column("F", 4, r => r.GapClosed is { } f ? f.ToString("0.00", CultureInfo.InvariantCulture) : Missing),
             // A row still running or with failed seeds must say so before any number is read.

@@ -2,17 +2,15 @@ namespace SweepCluster.Cluster.Lifecycle;
 
 /// <summary>One attempt of a trial. Its <see cref="Number"/> is the fencing token.</summary>
 /// <param name="SlotIds">The silo slots the attempt occupies (several for a multi-GPU trial).</param>
-/// <param name="LeaseExpiresAt">When the attempt is declared lost unless a heartbeat renews it.</param>
 public sealed record AttemptSnapshot(
     int Number,
     AttemptState State,
     string SiloId,
     IReadOnlyList<string> SlotIds,
-    DateTimeOffset LeaseExpiresAt,
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt,
     string? Error,
     AttemptProgress? Progress)
 {
-    public bool IsLive => State is AttemptState.Leased or AttemptState.Running;
+    public bool IsLive => State is AttemptState.Placed or AttemptState.Running;
 }

@@ -7,39 +7,38 @@ namespace SweepCluster.Cluster.Lifecycle;
 /// <remarks>
 /// <para>Allowed transitions (trial / attempt):</para>
 /// <list type="bullet">
-/// <item>Lease: pending -> leased, a new attempt number (previous + 1) in state leased.</item>
-/// <item>Heartbeat: leased|running -> running, the lease renewed; only from the live attempt's silo.</item>
-/// <item>Complete: leased|running -> succeeded (attempt succeeded).</item>
-/// <item>Fail: leased|running -> pending (attempt failed) while attempts remain, else failed.</item>
-/// <item>Diverge: leased|running -> failed (attempt failed, "diverged at step N (loss.X = NaN)"), attempts left or not:
+/// <item>Place: pending -> placed, a new attempt number (previous + 1) in state placed on a silo's slots.</item>
+/// <item>Start: placed -> running; only from the live attempt's silo.</item>
+/// <item>Complete: placed|running -> succeeded (attempt succeeded).</item>
+/// <item>Fail: placed|running -> pending (attempt failed) while attempts remain, else failed.</item>
+/// <item>Diverge: placed|running -> failed (attempt failed, "diverged at step N (loss.X = NaN)"), attempts left or not:
 /// a retry would diverge again.</item>
-/// <item>Expire: leased|running with the lease run out -> pending (attempt lost) while attempts remain, else failed.</item>
-/// <item>Cancel: pending|leased|running -> cancelled (a live attempt is cancelled too).</item>
-/// <item>Remove (a new revision of the sweep no longer lists the trial): pending|leased|running -> cancelled as Cancel
+/// <item>Lose (the attempt's silo is gone): placed|running -> pending (attempt lost) while attempts remain, else failed.</item>
+/// <item>Cancel: pending|placed|running -> cancelled (a live attempt is cancelled too).</item>
+/// <item>Prune (the sweep's early stopping): pending|placed|running -> pruned (a live attempt is pruned too); final, no retry.</item>
+/// <item>Remove (a new revision of the sweep no longer lists the trial): pending|placed|running -> cancelled as Cancel
 /// does, marked cancelled by removal; a final trial keeps its state and result. Either way the trial is marked removed.</item>
 /// <item>Restore (a later revision lists it again): the mark is cleared; cancelled by removal -> pending while it has
 /// an attempt left (else it stays cancelled by removal until a revision allows more); any other keeps its state and result.</item>
 /// </list>
-/// <para>A removed trial is never leased.</para>
+/// <para>A removed trial is never placed.</para>
 /// <para>
 /// The attempt number is the fencing token: a report naming any other attempt, or naming the
 /// latest attempt after it ended (lost, failed, cancelled), is refused as
-/// <see cref="RefusalKind.StaleAttempt"/>. A repeated Complete or Fail of the same attempt from
+/// <see cref="RefusalKind.StaleAttempt"/>. A repeated Start, Complete or Fail of the same attempt from
 /// the same silo (or a repeated Diverge) is accepted as unchanged, so retried requests are idempotent.
-/// A lease that has run out still belongs to its holder until <see cref="Expire"/> is applied:
-/// only the coordinator's expiry pass takes a trial away.
 /// </para>
 /// </remarks>
 public static class TrialLifecycle
 {
-    /// <summary>Hands a pending trial to a silo as a new attempt.</summary>
-    public static Outcome<TrialChange> Lease(TrialSnapshot trial, string siloId, IReadOnlyList<string> slotIds, DateTimeOffset now, TimeSpan ttl)
+    /// <summary>Places a pending trial on a silo's slots as a new attempt.</summary>
+    public static Outcome<TrialChange> Place(TrialSnapshot trial, string siloId, IReadOnlyList<string> slotIds, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(slotIds);
         if (trial.State != TrialState.Pending)
         {
-            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; only a pending trial can be leased.");
+            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; only a pending trial can be placed.");
         }
 
         if (trial.RemovedInRevision is { } removed)
@@ -53,13 +52,13 @@ public static class TrialLifecycle
         }
 
         var number = trial.CurrentAttempt + 1;
-        var attempt = new AttemptSnapshot(number, AttemptState.Leased, siloId, slotIds, now + ttl, now, null, null, null);
-        var next = trial with { State = TrialState.Leased, CurrentAttempt = number, Attempt = attempt, PendingReason = null };
-        return Accept(next, "attempt.leased", $"attempt {number} leased to silo {siloId} on slot(s) {string.Join(", ", slotIds)}");
+        var attempt = new AttemptSnapshot(number, AttemptState.Placed, siloId, slotIds, now, null, null, null);
+        var next = trial with { State = TrialState.Placed, CurrentAttempt = number, Attempt = attempt, PendingReason = null };
+        return Accept(next, "attempt.placed", $"attempt {number} placed on silo {siloId} on slot(s) {string.Join(", ", slotIds)}");
     }
 
-    /// <summary>Renews the live attempt's lease and marks it running.</summary>
-    public static Outcome<TrialChange> Heartbeat(TrialSnapshot trial, int attempt, string siloId, DateTimeOffset now, TimeSpan ttl, AttemptProgress? progress)
+    /// <summary>Marks the placed attempt running: its silo started it. A repeat for a running attempt changes nothing.</summary>
+    public static Outcome<TrialChange> Start(TrialSnapshot trial, int attempt, string siloId)
     {
         ArgumentNullException.ThrowIfNull(trial);
         if (CheckHolder(trial, attempt, siloId) is { } refusal)
@@ -68,15 +67,13 @@ public static class TrialLifecycle
         }
 
         var live = trial.Attempt!;
-        var started = live.State == AttemptState.Leased;
-        var next = trial with
+        if (live.State == AttemptState.Running)
         {
-            State = TrialState.Running,
-            Attempt = live with { State = AttemptState.Running, LeaseExpiresAt = now + ttl, Progress = progress ?? live.Progress },
-        };
-        return started
-            ? Accept(next, "attempt.running", $"attempt {attempt} running on silo {siloId}")
-            : Accept(next, "attempt.heartbeat", $"attempt {attempt} lease renewed until {next.Attempt!.LeaseExpiresAt:O}");
+            return Repeat(trial, "attempt.running", attempt);
+        }
+
+        var next = trial with { State = TrialState.Running, Attempt = live with { State = AttemptState.Running } };
+        return Accept(next, "attempt.running", $"attempt {attempt} running on silo {siloId}");
     }
 
     /// <summary>Finishes the trial successfully with the trainer's summary.</summary>
@@ -145,31 +142,29 @@ public static class TrialLifecycle
         return Accept(failed, "attempt.failed", $"attempt {attempt} failed: {reason}; trial {trial.Id} failed without a retry (a retry would diverge again)");
     }
 
-    /// <summary>Declares the live attempt lost because its lease ran out; the trial retries while attempts remain.</summary>
-    public static Outcome<TrialChange> Expire(TrialSnapshot trial, DateTimeOffset now)
+    /// <summary>
+    /// Ends the live attempt as lost because its silo is gone (<paramref name="reason"/> says how); the trial retries
+    /// while attempts remain.
+    /// </summary>
+    public static Outcome<TrialChange> Lose(TrialSnapshot trial, DateTimeOffset now, string reason)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (trial.Attempt is not { IsLive: true } live || trial.State is not (TrialState.Leased or TrialState.Running))
+        if (trial.Attempt is not { IsLive: true } live || trial.State is not (TrialState.Placed or TrialState.Running))
         {
-            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; it holds no lease to expire.");
+            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; it has no live attempt to lose.");
         }
 
-        if (live.LeaseExpiresAt > now)
-        {
-            return Refusal.LeaseStillValid($"Attempt {live.Number} of trial {trial.Id} holds its lease until {live.LeaseExpiresAt:O}.");
-        }
-
-        var ended = live with { State = AttemptState.Lost, EndedAt = now, Error = $"lease expired at {live.LeaseExpiresAt:O} (silo {live.SiloId} stopped sending heartbeats)" };
-        return Requeue(trial, ended, "attempt.lost", $"attempt {live.Number} lost: lease on silo {live.SiloId} expired at {live.LeaseExpiresAt:O}");
+        var ended = live with { State = AttemptState.Lost, EndedAt = now, Error = reason };
+        return Requeue(trial, ended, "attempt.lost", $"attempt {live.Number} lost: {reason}");
     }
 
     /// <summary>Cancels a trial that has not finished, and its live attempt if it has one.</summary>
     public static Outcome<TrialChange> Cancel(TrialSnapshot trial, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (trial.State is not (TrialState.Pending or TrialState.Leased or TrialState.Running))
+        if (trial.State is not (TrialState.Pending or TrialState.Placed or TrialState.Running))
         {
-            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; only a pending, leased or running trial can be cancelled.");
+            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; only a pending, placed or running trial can be cancelled.");
         }
 
         var attempt = trial.Attempt is { IsLive: true } live
@@ -177,6 +172,22 @@ public static class TrialLifecycle
             : trial.Attempt;
         var next = trial with { State = TrialState.Cancelled, Attempt = attempt, PendingReason = null };
         return Accept(next, "trial.cancelled", $"trial {trial.Id} cancelled while {Name(trial.State)}");
+    }
+
+    /// <summary>The sweep's early stopping stopped the trial: final, neither failed nor retried; a live attempt ends with it.</summary>
+    public static Outcome<TrialChange> Prune(TrialSnapshot trial, DateTimeOffset now, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.State is not (TrialState.Pending or TrialState.Placed or TrialState.Running))
+        {
+            return Refusal.InvalidTransition($"Trial {trial.Id} is {Name(trial.State)}; only a pending, placed or running trial can be pruned.");
+        }
+
+        var attempt = trial.Attempt is { IsLive: true } live
+            ? live with { State = AttemptState.Pruned, EndedAt = now, Error = reason }
+            : trial.Attempt;
+        var next = trial with { State = TrialState.Pruned, Attempt = attempt, PendingReason = null, StopReason = reason };
+        return Accept(next, "trial.pruned", $"trial {trial.Id} {reason}");
     }
 
     /// <summary>

@@ -4,8 +4,8 @@ namespace SweepCluster.Cluster.Lifecycle;
 /// The mutable state of a trial and of its latest attempt, as <see cref="TrialLifecycle"/> reads
 /// and writes it. Earlier attempts are history kept by the store.
 /// </summary>
-/// <param name="CurrentAttempt">Number of the latest attempt; 0 before the first lease.</param>
-/// <param name="Attempt">The latest attempt, live or finished; null before the first lease.</param>
+/// <param name="CurrentAttempt">Number of the latest attempt; 0 before the first placement.</param>
+/// <param name="Attempt">The latest attempt, live or finished; null before the first placement.</param>
 /// <param name="PendingReason">Why a pending trial is not running, in words; null otherwise.</param>
 /// <param name="SummaryJson">The trainer's summary of a succeeded trial.</param>
 /// <param name="LastCheckpointArtifactId">The checkpoint the next attempt resumes from.</param>
@@ -24,7 +24,10 @@ public sealed record TrialSnapshot(
     string? SummaryJson,
     string? LastCheckpointArtifactId)
 {
-    public bool IsFinal => State is TrialState.Succeeded or TrialState.Failed or TrialState.Cancelled;
+    public bool IsFinal => State is TrialState.Succeeded or TrialState.Failed or TrialState.Cancelled or TrialState.Pruned;
+
+    /// <summary>Why a pruned trial was stopped, in words (the early-stopping decision); null otherwise.</summary>
+    public string? StopReason { get; init; }
 
     /// <summary>
     /// The revision of its sweep that no longer lists the trial; null while the sweep's current revision lists it.

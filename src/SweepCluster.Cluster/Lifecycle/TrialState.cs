@@ -4,9 +4,13 @@ namespace SweepCluster.Cluster.Lifecycle;
 public enum TrialState
 {
     Pending,
-    Leased,
+    /// <summary>Its latest attempt is placed on a silo and has not started yet.</summary>
+    Placed,
     Running,
     Succeeded,
     Failed,
     Cancelled,
+
+    /// <summary>Stopped early by its sweep's early-stopping rule: final, neither failed nor retried.</summary>
+    Pruned,
 }

@@ -18,6 +18,9 @@ namespace SweepCluster.Cluster.Placement;
 /// </remarks>
 public sealed class TrialPlacer(PlacementPolicy policy)
 {
+    /// <summary>Why a trial that could run somewhere waits, when no free slot fits it and it needs no GPU.</summary>
+    public const string WaitingForFreeSlot = "waiting for a free slot";
+
     public PlacementPolicy Policy { get; } = policy;
 
     /// <summary>Queue order: higher priority first, then earlier submission, then sweep order, then id.</summary>
@@ -35,6 +38,21 @@ public sealed class TrialPlacer(PlacementPolicy policy)
     public PlacementPlan Place(IReadOnlyList<PendingTrial> pending, IReadOnlyList<PlacementSlot> freeSlots, IReadOnlyList<PlacementSlot> clusterSlots)
     {
         ArgumentNullException.ThrowIfNull(pending);
+        return PlaceInQueueOrder(InQueueOrder(pending), freeSlots, clusterSlots, withReasons: true);
+    }
+
+    /// <summary>
+    /// <see cref="Place"/> for trials already in <see cref="InQueueOrder"/> (a caller that keeps its queue sorted need not
+    /// sort it for every placement).
+    /// </summary>
+    /// <param name="withReasons">
+    /// False: the plan gives no pending reasons, and the trials after the last free slot was handed out are not looked
+    /// at (the placement after one slot fell free then costs what it places, not the length of the queue). The
+    /// assignments are the same either way.
+    /// </param>
+    public PlacementPlan PlaceInQueueOrder(IEnumerable<PendingTrial> inQueueOrder, IReadOnlyList<PlacementSlot> freeSlots, IReadOnlyList<PlacementSlot> clusterSlots, bool withReasons)
+    {
+        ArgumentNullException.ThrowIfNull(inQueueOrder);
         ArgumentNullException.ThrowIfNull(freeSlots);
         ArgumentNullException.ThrowIfNull(clusterSlots);
 
@@ -47,18 +65,39 @@ public sealed class TrialPlacer(PlacementPolicy policy)
             .DistinctBy(s => (s.SiloId, s.SlotId))
             .GroupBy(s => s.SiloId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var freeCount = free.Values.Sum(slots => slots.Count);
 
         var assignments = new List<Assignment>();
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var trial in InQueueOrder(pending))
+        // Reasons depend on the request and the slots only: trials asking the same wait for the same reason.
+        var impossible = new Dictionary<RequestKey, string?>();
+        var notNow = new Dictionary<RequestKey, string>();
+        if (!withReasons && freeCount == 0)
         {
-            if (Impossible(trial.Resources, capacity) is { } never)
+            return new PlacementPlan(assignments, reasons);
+        }
+
+        foreach (var trial in inQueueOrder)
+        {
+            var key = withReasons ? RequestKey.Of(trial.Resources) : default;
+            string? never;
+            if (!withReasons)
+            {
+                never = null;
+            }
+            else if (!impossible.TryGetValue(key, out never))
+            {
+                never = Impossible(trial.Resources, capacity);
+                impossible[key] = never;
+            }
+
+            if (never is not null)
             {
                 reasons[trial.TrialId] = never;
                 continue;
             }
 
-            if (TryPlace(trial, free) is { } assignment)
+            if (freeCount > 0 && TryPlace(trial, free) is { } assignment)
             {
                 assignments.Add(assignment);
                 foreach (var slot in assignment.Slots)
@@ -66,10 +105,27 @@ public sealed class TrialPlacer(PlacementPolicy policy)
                     free[assignment.SiloId].Remove(slot);
                 }
 
+                freeCount -= assignment.Slots.Count;
+                if (!withReasons && freeCount == 0)
+                {
+                    break;
+                }
+
+                // The free slots changed: so may the reasons of the trials behind.
+                notNow.Clear();
                 continue;
             }
 
-            reasons[trial.TrialId] = NotNow(trial.Resources, free);
+            if (withReasons)
+            {
+                if (!notNow.TryGetValue(key, out var reason))
+                {
+                    reason = NotNow(trial.Resources, free);
+                    notNow[key] = reason;
+                }
+
+                reasons[trial.TrialId] = reason;
+            }
         }
 
         return new PlacementPlan(assignments, reasons);
@@ -119,7 +175,7 @@ public sealed class TrialPlacer(PlacementPolicy policy)
     {
         if (capacity.Count == 0)
         {
-            return "waiting for a silo to register";
+            return "waiting for a trainer silo to join the cluster";
         }
 
         foreach (var (key, value) in request.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
@@ -193,7 +249,7 @@ public sealed class TrialPlacer(PlacementPolicy policy)
             }
         }
 
-        return "waiting for a free slot";
+        return WaitingForFreeSlot;
     }
 
     private static bool HasLabels(IReadOnlyDictionary<string, string> siloLabels, IReadOnlyDictionary<string, string> required) =>
@@ -211,4 +267,11 @@ public sealed class TrialPlacer(PlacementPolicy policy)
     private static string Gpus(int count) => count == 1 ? "1 GPU" : $"{count} GPUs";
 
     private static string Gib(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>A request as the reasons see it: labels compared by content, not by dictionary instance.</summary>
+    private readonly record struct RequestKey(int Gpus, double GpuMemoryGiB, string Labels)
+    {
+        public static RequestKey Of(ResourceRequest request) =>
+            new(request.Gpus, request.GpuMemoryGiB, request.Labels.Count == 0 ? string.Empty : FormatLabels(request.Labels));
+    }
 }

@@ -29,7 +29,7 @@ internal static class MatrixCells
         return
         [
             row.ConfigName,
-            reference ? "reference" : VerdictText(row.Verdict),
+            reference ? "reference" : row.State == RowState.Pruned ? "pruned" : VerdictText(row.Verdict),
             Agreement(row),
             row.Expect,
             row.N.ToString(CultureInfo.InvariantCulture),

@@ -11,4 +11,7 @@ public enum RowState
 
     /// <summary>Nothing is left to run, but some trials failed or were cancelled; the row stands on the rest.</summary>
     Incomplete,
+
+    /// <summary>The sweep's early stopping pruned the configuration: it has no verdict, only the epoch it reached and its last values.</summary>
+    Pruned,
 }

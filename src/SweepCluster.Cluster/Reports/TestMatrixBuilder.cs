@@ -140,6 +140,12 @@ public static class TestMatrixBuilder
     /// <summary>Sets F, the verdict, the agreement and the note of a configuration row.</summary>
     private static TestMatrixRow Judge(TestMatrixRow row, VerdictRule rule, double? ceiling)
     {
+        if (row.State == RowState.Pruned)
+        {
+            // Stopped before it was measured in full: its numbers are not a result, so it gets no verdict.
+            return row with { Verdict = null, AgreesWithExpected = null, Note = JoinNotes(row.Note, row.StopReason ?? "pruned") };
+        }
+
         double? gapClosed = ceiling is { } c && row.PsnrCross is { } psnr && row.PsnrNoisy is { } noisy ? (psnr.Mean - noisy.Mean) / c : null;
         var verdict = ceiling is null
             ? rule.Decide(row.PsnrGainCross?.Mean, row.LeakageCross?.Mean, row.CrossGoingDown)
@@ -172,7 +178,14 @@ public static class TestMatrixBuilder
         var belowFloor = Votes(ReportMetricNames.CrossBelowFloor);
         var state = counts.Succeeded == counts.Total
             ? RowState.Complete
-            : counts.Pending + counts.Running > 0 ? RowState.InProgress : RowState.Incomplete;
+            : counts.Pending + counts.Running > 0 ? RowState.InProgress
+            : counts.Pruned > 0 ? RowState.Pruned : RowState.Incomplete;
+        var psnrCurves = Curves(members, metricPoints, CrossPsnrPerEvaluation);
+        var epochReached = metricPoints is null
+            ? null
+            : members.SelectMany(t => metricPoints.TryGetValue(t.Definition.Id, out var p) ? p : []).Max(p => p.Point.Epoch);
+        double? lastPsnr = psnrCurves.Count == 0 ? null : psnrCurves.Average(c => c.Points[^1].Y);
+        var stopReason = members.Select(t => t.Snapshot.StopReason).FirstOrDefault(r => r is not null);
 
         return new TestMatrixRow(
             ConfigKey: first.ConfigKey,
@@ -199,7 +212,7 @@ public static class TestMatrixBuilder
             Verdict: null,
             AgreesWithExpected: null,
             CrossLossCurves: Curves(members, metricPoints, CrossLossPerEpoch),
-            PsnrCurves: Curves(members, metricPoints, CrossPsnrPerEvaluation),
+            PsnrCurves: psnrCurves,
             PsnrNoisy: Stat(ReportMetricNames.PsnrNoisy),
             NoiseFloorCross: Stat(ReportMetricNames.NoiseFloorCross),
             CrossExcessFinal: Stat(ReportMetricNames.CrossExcessFinal),
@@ -207,7 +220,22 @@ public static class TestMatrixBuilder
             CrossExcessRelDecreaseErr: Stat(ReportMetricNames.CrossExcessRelDecreaseErr),
             CrossBelowFloor: Majority(belowFloor),
             BelowFloorVotes: belowFloor.Count(v => v),
-            Note: string.Join("; ", members.Where(t => t.Snapshot.State == TrialState.Failed).Select(Failure)));
+            Note: string.Join("; ", members.Where(t => t.Snapshot.State == TrialState.Failed).Select(Failure)))
+        {
+            StopReason = stopReason,
+            EpochReached = epochReached,
+            LastPsnrCross = lastPsnr,
+            Status = state == RowState.Pruned ? Pruned(counts, epochReached, lastPsnr) : Describe(counts),
+        };
+    }
+
+    /// <summary>A pruned row's status: <c>pruned at epoch 3 (last psnr_cross 21.30)</c>.</summary>
+    private static string Pruned(TrialCounts counts, int? epoch, double? lastPsnr)
+    {
+        var at = epoch is { } e ? string.Create(CultureInfo.InvariantCulture, $" at epoch {e}") : string.Empty;
+        var last = lastPsnr is { } p ? string.Create(CultureInfo.InvariantCulture, $" (last psnr_cross {p:0.00})") : string.Empty;
+        var seeds = counts.Pruned == counts.Total ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; {counts.Pruned}/{counts.Total} seeds stopped, {counts.Succeeded} had finished");
+        return $"pruned{at}{last}{seeds}";
     }
 
     /// <summary>Longest failure reason a note quotes; the whole text is in the trial's attempts and the event log.</summary>
@@ -354,8 +382,8 @@ public static class TestMatrixBuilder
     private static TrialCounts Count(List<TrialRecord> members)
     {
         int Of(params TrialState[] states) => members.Count(t => states.Contains(t.Snapshot.State));
-        return new TrialCounts(members.Count, Of(TrialState.Succeeded), Of(TrialState.Pending), Of(TrialState.Leased, TrialState.Running),
-            Of(TrialState.Failed), Of(TrialState.Cancelled));
+        return new TrialCounts(members.Count, Of(TrialState.Succeeded), Of(TrialState.Pending), Of(TrialState.Placed, TrialState.Running),
+            Of(TrialState.Failed), Of(TrialState.Cancelled), Of(TrialState.Pruned));
     }
 
     private static string Describe(TrialCounts counts)
@@ -378,6 +406,7 @@ public static class TestMatrixBuilder
         Add(counts.Running, "running");
         Add(counts.Failed, "failed");
         Add(counts.Cancelled, "cancelled");
+        Add(counts.Pruned, "pruned");
         return string.Create(CultureInfo.InvariantCulture, $"{counts.Succeeded}/{counts.Total} succeeded; {string.Join(", ", parts)}");
     }
 

@@ -61,4 +61,13 @@ public sealed record TestMatrixRow(
 {
     /// <summary>The n of the row: how many seeds succeeded.</summary>
     public int N => Counts.Succeeded;
+
+    /// <summary>Why the sweep's early stopping pruned the configuration (its decision, in words); null unless pruned.</summary>
+    public string? StopReason { get; init; }
+
+    /// <summary>The last epoch any of the configuration's seeds reported; null without metric points.</summary>
+    public int? EpochReached { get; init; }
+
+    /// <summary>The mean over seeds of the cross outputs' PSNR at their last evaluation; null without metric points.</summary>
+    public double? LastPsnrCross { get; init; }
 }

@@ -3,19 +3,19 @@ using SweepCluster.Cluster.Lifecycle;
 namespace SweepCluster.Cluster.Store;
 
 /// <summary>
-/// Durable state of the cluster: sweeps, trials and their attempts, silos, metric points,
+/// The relational record of the cluster: sweeps, trials and their attempts, metric points,
 /// artifacts and the event log.
 /// </summary>
 /// <remarks>
 /// <para><b>Thread safety.</b> Every member may be called concurrently from any thread, and several
 /// store instances (several processes) may share one database.</para>
 /// <para><b>Atomicity.</b> Each write method is one transaction: it either commits completely or
-/// changes nothing. Methods that take a decision function (<see cref="SubmitSweepAsync"/>, <see cref="ClaimAsync"/>,
+/// changes nothing. Methods that take a decision function (<see cref="SubmitSweepAsync"/>,
 /// <see cref="UpdateTrialAsync"/>, <see cref="CancelSweepAsync"/>, and the guards of
 /// <see cref="AppendMetricsAsync"/> and <see cref="PutArtifactAsync"/>) read the trial rows,
 /// call the function and write its result inside that transaction, with the rows locked against
-/// every other writer: no two callers can ever act on the same trial state, so a trial is never
-/// leased to two silos and a stale attempt can never overwrite a newer one. The decision functions
+/// every other writer: no two callers can ever act on the same trial state, so a stale attempt can
+/// never overwrite a newer one. The decision functions
 /// must be pure (they may run again if the store retries the transaction) and must not call the store.
 /// The store does not know the lifecycle rules: it persists what the functions return.</para>
 /// <para><b>Durability.</b> A method that returned has committed its write durably; it survives a
@@ -42,39 +42,11 @@ public interface ITrialStore : IAsyncDisposable
     Task<SubmitResult> SubmitSweepAsync(string sweepId, IReadOnlyList<string> trialIds, Func<SweepRecord?, IReadOnlyList<TrialRecord>, SubmitPlan> plan,
         CancellationToken cancellationToken);
 
-    /// <summary>Registers a silo or replaces its labels and slots, and marks it heard from now.</summary>
-    Task UpsertSiloAsync(SiloInfo silo, CancellationToken cancellationToken);
-
-    /// <summary>Marks a silo heard from now; false when it is not registered.</summary>
-    Task<bool> TouchSiloAsync(string siloId, CancellationToken cancellationToken);
-
-    Task<SiloRecord?> GetSiloAsync(string siloId, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Passes pending trials to <paramref name="plan"/> and applies the result atomically: each
-    /// lease in the plan must be a transition of a trial that was passed in; the others get their
-    /// pending reasons. Returns the leased trials as written. A store may first pass only the head
-    /// of the queue (in queue order), sized from <paramref name="slots"/> (see <see cref="ClaimWindows"/>),
-    /// and must widen it, up to every pending trial, while the plan leases none of it, so a trial
-    /// further down that fits is still found; the plan must therefore be a pure function of its
-    /// input (it may run several times).
-    /// </summary>
-    /// <param name="slots">How many trials the plan could lease at most (the claiming silo's free slots).</param>
-    Task<IReadOnlyList<TrialSnapshot>> ClaimAsync(int slots, Func<IReadOnlyList<TrialSnapshot>, ClaimPlan> plan, CancellationToken cancellationToken);
-
     /// <summary>
     /// Applies one transition to one trial atomically. Returns the transition's outcome; a refusal
     /// (or an unknown trial, refused as <see cref="RefusalKind.NotFound"/>) changes nothing.
     /// </summary>
     Task<Outcome<TrialChange>> UpdateTrialAsync(string trialId, Func<TrialSnapshot, Outcome<TrialChange>> transition, CancellationToken cancellationToken);
-
-    /// <summary>Ids of trials whose live attempt's lease expires at or before <paramref name="now"/>.</summary>
-    Task<IReadOnlyList<string>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Trials whose live attempt is held by <paramref name="siloId"/>.</summary>
-    Task<IReadOnlyList<TrialSnapshot>> ListLiveAttemptsAsync(string siloId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks the sweep cancelled and applies <paramref name="transition"/> to each of its trials
@@ -102,6 +74,9 @@ public interface ITrialStore : IAsyncDisposable
     Task AppendEventAsync(NewEvent entry, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<EventRecord>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The id of the newest event of the whole log (0 when it is empty): a cursor for reading what comes after it.</summary>
+    Task<long> LatestEventIdAsync(CancellationToken cancellationToken);
 
     /// <summary>Every sweep, newest submission first.</summary>
     Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken cancellationToken);

@@ -17,16 +17,18 @@ namespace SweepCluster.Cluster.Store;
 /// sweep files): a trial belongs to one sweep, so they stay that sweep's and are not part of this one.</param>
 /// <param name="Changes">What else differs from the previous revision, in words
 /// (<see cref="Revisions.SweepDefinitionDiff.DescribeChanges"/>); empty unless the sweep was revised.</param>
+[GenerateSerializer]
+[Alias("sweepcluster.submit-result")]
 public sealed record SubmitResult(
-    bool SweepAdded,
-    int Revision,
-    int? PreviousRevision,
-    int TrialsAdded,
-    int TrialsRemoved,
-    int TrialsCancelled,
-    int TrialsKept,
-    int TrialsElsewhere,
-    IReadOnlyList<string> Changes)
+    [property: Id(0)] bool SweepAdded,
+    [property: Id(1)] int Revision,
+    [property: Id(2)] int? PreviousRevision,
+    [property: Id(3)] int TrialsAdded,
+    [property: Id(4)] int TrialsRemoved,
+    [property: Id(5)] int TrialsCancelled,
+    [property: Id(6)] int TrialsKept,
+    [property: Id(8)] int TrialsElsewhere,
+    [property: Id(7)] IReadOnlyList<string> Changes)
 {
     /// <summary>
     /// The submission in one line: <c>revision 1: 6 trials added</c>, <c>revision 1, unchanged: 6 trials kept (resuming)</c>,

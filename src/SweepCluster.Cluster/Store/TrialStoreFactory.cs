@@ -46,8 +46,8 @@ public static class TrialStoreFactory
         var location = Parse(store);
         return location.Kind switch
         {
-            TrialStoreKind.Postgres => await PostgresTrialStore.OpenAsync(location.Target, time, postgresOptions, cancellationToken),
-            _ => await SqliteTrialStore.OpenAsync(location.Target, time, cancellationToken),
+            TrialStoreKind.Postgres => await SqlTrialStore.OpenPostgresAsync(location.Target, time, postgresOptions, cancellationToken),
+            _ => await SqlTrialStore.OpenSqliteAsync(location.Target, time, cancellationToken),
         };
     }
 

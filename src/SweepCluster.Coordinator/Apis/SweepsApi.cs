@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SweepCluster.Cluster;
+using SweepCluster.Cluster.EarlyStopping;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Cluster.Placement;
 using SweepCluster.Coordinator.Contracts;
@@ -27,7 +28,7 @@ public static class SweepsApi
     }
 
     internal static async Task<Results<Created<SubmitSweepResponse>, Ok<SubmitSweepResponse>, ProblemHttpResult>> SubmitAsync(
-        HttpRequest request, CoordinatorCore core, WorkSignal signal, TimeProvider time, CoordinatorHostOptions options, CancellationToken cancellationToken)
+        HttpRequest request, CoordinatorCore core, TimeProvider time, CoordinatorHostOptions options, CancellationToken cancellationToken)
     {
         var (body, error) = await RequestBody.ReadJsonAsync<SubmitSweepRequest>(request, options.MaxJsonBodyBytes, CoordinatorJson.Options, cancellationToken);
         if (error is not null)
@@ -47,11 +48,6 @@ public static class SweepsApi
         if (!outcome.IsAccepted)
         {
             return Problems.From(outcome.Refusal);
-        }
-
-        if (outcome.Value.TrialsAdded > 0)
-        {
-            signal.Notify();
         }
 
         var result = outcome.Value;
@@ -78,7 +74,7 @@ public static class SweepsApi
 
         var all = await core.ListTrialsAsync(sweepId, cancellationToken);
         var trials = all.Where(t => t.Snapshot.RemovedInRevision is null).ToList();
-        // The queue position is worked out here, when it is read: stored, it would change with every claim.
+        // The queue position is worked out here, when it is read: stored, it would change with every placement.
         var ahead = TrialPlacer.InQueueOrder(trials
                 .Where(t => t.Snapshot.State == TrialState.Pending)
                 .Select(t => new PendingTrial(t.Snapshot.Id, t.Definition.Resources, t.Snapshot.Priority, t.Snapshot.SubmittedAt, t.Snapshot.OrderIndex)))
@@ -109,10 +105,57 @@ public static class SweepsApi
             & errors.Require("sweep.objectiveMetric", dto.ObjectiveMetric)
             & errors.Require("sweep.objectiveGoal", dto.ObjectiveGoal)
             & errors.Require("sweep.sweepText", dto.SweepText);
+        var stopping = ToStopping(dto.EarlyStopping, errors, ref ok);
         return ok
             ? new NewSweep(dto.Id!, dto.Name!, dto.Description ?? string.Empty, dto.Question!, dto.ObjectiveMetric!, dto.ObjectiveGoal!.Value, dto.SweepText!,
-                dto.CreatedAt ?? time.GetUtcNow())
+                dto.CreatedAt ?? time.GetUtcNow()) { EarlyStopping = stopping }
             : null;
+    }
+
+    private static StoppingPolicy? ToStopping(EarlyStoppingDto? dto, BodyErrors errors, ref bool ok)
+    {
+        if (dto is null)
+        {
+            return null;
+        }
+
+        var rule = dto.Rule switch
+        {
+            "asha" => StoppingRule.Asha,
+            "median" => StoppingRule.Median,
+            _ => (StoppingRule?)null,
+        };
+        if (rule is null)
+        {
+            errors.Add("sweep.earlyStopping.rule", $"sweep.earlyStopping.rule must be asha or median, not {dto.Rule ?? "missing"}.");
+            ok = false;
+            return null;
+        }
+
+        var present = errors.Require("sweep.earlyStopping.metric", dto.Metric) & errors.Require("sweep.earlyStopping.goal", dto.Goal);
+        if (!present)
+        {
+            ok = false;
+            return null;
+        }
+
+        var policy = new StoppingPolicy
+        {
+            Rule = rule.Value,
+            Metric = dto.Metric!,
+            Maximize = dto.Goal == ObjectiveGoal.Maximize,
+            GraceEpochs = dto.GraceEpochs ?? 1,
+            ReductionFactor = dto.ReductionFactor ?? 3,
+            MinTrials = dto.MinTrials ?? 3,
+        };
+        if (policy.Problem() is { } problem)
+        {
+            errors.Add("sweep.earlyStopping", $"sweep.earlyStopping: {problem}.");
+            ok = false;
+            return null;
+        }
+
+        return policy;
     }
 
     private static List<NewTrial> ToTrials(IReadOnlyList<TrialDefinitionDto?>? dtos, BodyErrors errors)
@@ -157,7 +200,10 @@ public static class SweepsApi
             if (ok)
             {
                 trials.Add(new NewTrial(dto.Id!, dto.ConfigName!, dto.ConfigKey!, dto.Seed!.Value, dto.Parameters!.Value.GetRawText(), dto.Expect ?? string.Empty,
-                    dto.ExpectedVerdict, dto.Config!.Value.GetRawText(), resources, dto.MaxAttempts!.Value, dto.Priority ?? 0, dto.Order ?? i));
+                    dto.ExpectedVerdict, dto.Config!.Value.GetRawText(), resources, dto.MaxAttempts!.Value, dto.Priority ?? 0, dto.Order ?? i)
+                {
+                    EarlyStopping = dto.EarlyStopping ?? true,
+                });
             }
         }
 

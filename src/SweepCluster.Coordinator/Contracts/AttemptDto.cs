@@ -8,7 +8,6 @@ public sealed record AttemptDto(
     AttemptState State,
     string SiloId,
     IReadOnlyList<string> SlotIds,
-    DateTimeOffset LeaseExpiresAt,
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt,
     string? Error,

@@ -23,4 +23,7 @@ public sealed class SweepDefinitionDto
 
     /// <summary>When the sweep was created; the coordinator's clock when left out.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>The sweep's early stopping; null: every trial runs to the end.</summary>
+    public EarlyStoppingDto? EarlyStopping { get; init; }
 }

@@ -36,4 +36,7 @@ public sealed class TrialDefinitionDto
 
     /// <summary>Position in the sweep; the trial's index in the list when left out.</summary>
     public int? Order { get; init; }
+
+    /// <summary>Whether the sweep's early stopping judges this trial (default true); false for a row that opted out and reference trials.</summary>
+    public bool? EarlyStopping { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SweepCluster.Cluster;
+using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Cluster.Store;
 using SweepCluster.Coordinator.Contracts;
@@ -28,11 +29,11 @@ internal static class ContractMapper
             s.State, s.CurrentAttempt, s.MaxAttempts, s.Priority, s.OrderIndex,
             new ResourcesView(d.Resources.Gpus, d.Resources.GpuMemoryGiB, d.Resources.Labels),
             s.PendingReason, Parse(s.SummaryJson), s.LastCheckpointArtifactId, s.Attempt is null ? null : ToDto(s.Attempt),
-            withConfig ? Parse(d.ConfigJson) : null, queueAhead, s.RemovedInRevision);
+            withConfig ? Parse(d.ConfigJson) : null, queueAhead, s.RemovedInRevision, s.StopReason);
     }
 
     public static AttemptDto ToDto(AttemptSnapshot a) =>
-        new(a.Number, a.State, a.SiloId, a.SlotIds, a.LeaseExpiresAt, a.StartedAt, a.EndedAt, a.Error,
+        new(a.Number, a.State, a.SiloId, a.SlotIds, a.StartedAt, a.EndedAt, a.Error,
             a.Progress is null ? null : new ProgressDto(a.Progress.Step, a.Progress.TotalSteps, a.Progress.Epoch));
 
     public static ArtifactDto ToDto(ArtifactInfo a) => new(a.Id, a.TrialId, a.Attempt, a.Kind, a.Name, a.Sha256, a.Size, a.CreatedAt);
@@ -44,7 +45,8 @@ internal static class ContractMapper
 
     public static SlotView ToDto(SlotInfo s) => new(s.Id, s.GpuIndex, s.GpuName, s.GpuMemoryGiB);
 
-    public static SiloDto ToDto(SiloInfo s) => new(s.Id, s.Name, s.Labels, [.. s.Slots.Select(ToDto)]);
+    public static SiloDto ToDto(SiloInfo s, SchedulerView scheduler) =>
+        new(s.Id, s.Name, s.Labels, [.. s.Slots.Select(ToDto)], scheduler.Silos.ContainsKey(s.Id));
 
     public static JsonElement? Parse(string? json)
     {

@@ -1,4 +1,3 @@
-using SweepCluster.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SweepCluster.Cluster;
 
@@ -11,11 +10,6 @@ internal static class Problems
     public static ProblemHttpResult From(Refusal refusal)
     {
         ArgumentNullException.ThrowIfNull(refusal);
-        if (refusal.Kind is RefusalKind.StaleAttempt or RefusalKind.NotHolder)
-        {
-            SweepClusterTelemetry.RecordReportRefused(refusal.Kind == RefusalKind.StaleAttempt ? "stale_attempt" : "not_holder");
-        }
-
         var status = refusal.Kind switch
         {
             RefusalKind.NotFound => StatusCodes.Status404NotFound,
@@ -63,7 +57,6 @@ internal static class Problems
         RefusalKind.Invalid => "The request is not valid.",
         RefusalKind.StaleAttempt => "The attempt is stale.",
         RefusalKind.NotHolder => "The attempt is held by another silo.",
-        RefusalKind.LeaseStillValid => "The lease is still valid.",
         _ => "The request conflicts with the trial's state.",
     };
 }

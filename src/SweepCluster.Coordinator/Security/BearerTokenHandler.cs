@@ -8,7 +8,8 @@ namespace SweepCluster.Coordinator.Security;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against <see cref="CoordinatorTokens"/>
 /// and grants the token's role. No header: no identity (the endpoint answers 401); an unknown
-/// token: a failure (401). Failure messages never contain the token.
+/// token: a failure (401). Failure messages never contain the token. The web page's cookie
+/// (<see cref="Web.WebCookie"/>) stands for the header on safe requests (GET, HEAD) only.
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -24,6 +25,11 @@ internal sealed class BearerTokenHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) && Web.WebCookie.Accepts(Request.Method) && Request.Cookies[Web.WebCookie.Name] is { Length: > 0 } cookie)
+        {
+            header = Prefix + cookie;
+        }
+
         if (string.IsNullOrEmpty(header))
         {
             return Task.FromResult(AuthenticateResult.NoResult());

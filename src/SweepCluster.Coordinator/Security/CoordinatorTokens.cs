@@ -13,19 +13,25 @@ public sealed class CoordinatorTokens
     /// <summary>Shorter tokens are refused: they could be guessed.</summary>
     public const int MinimumLength = 16;
 
-    private readonly byte[] _siloDigest;
+    private readonly byte[]? _siloDigest;
     private readonly byte[] _userDigest;
 
-    public CoordinatorTokens(string siloToken, string userToken)
+    /// <param name="siloToken">Optional: silos talk to each other through Orleans, not through this API; a silo token only
+    /// serves deployments that scrape a silo's own /metrics with it.</param>
+    public CoordinatorTokens(string? siloToken, string userToken)
     {
-        Check(siloToken, "silo");
         Check(userToken, "user");
-        if (string.Equals(siloToken, userToken, StringComparison.Ordinal))
+        if (siloToken is not null)
         {
-            throw new ArgumentException("The silo token and the user token must differ; otherwise the roles cannot be told apart.", nameof(userToken));
+            Check(siloToken, "silo");
+            if (string.Equals(siloToken, userToken, StringComparison.Ordinal))
+            {
+                throw new ArgumentException("The silo token and the user token must differ; otherwise the roles cannot be told apart.", nameof(userToken));
+            }
+
+            _siloDigest = Digest(siloToken);
         }
 
-        _siloDigest = Digest(siloToken);
         _userDigest = Digest(userToken);
     }
 
@@ -37,7 +43,7 @@ public sealed class CoordinatorTokens
     {
         ArgumentNullException.ThrowIfNull(options);
         return new CoordinatorTokens(
-            Pick(options.SiloToken, options.SiloTokenFile, "SWEEPCLUSTER_SILO_TOKEN", "silo"),
+            PickOptional(options.SiloToken, options.SiloTokenFile, "SWEEPCLUSTER_SILO_TOKEN"),
             Pick(options.UserToken, options.UserTokenFile, "SWEEPCLUSTER_USER_TOKEN", "user"));
     }
 
@@ -51,10 +57,15 @@ public sealed class CoordinatorTokens
         ArgumentNullException.ThrowIfNull(presented);
         var digest = Digest(presented);
         // Both comparisons always run so the time taken does not say which role matched.
-        var silo = CryptographicOperations.FixedTimeEquals(digest, _siloDigest);
+        var silo = _siloDigest is not null && CryptographicOperations.FixedTimeEquals(digest, _siloDigest);
         var user = CryptographicOperations.FixedTimeEquals(digest, _userDigest);
         return silo ? CoordinatorRoles.Silo : user ? CoordinatorRoles.User : null;
     }
+
+    private static string? PickOptional(string? value, string? file, string variable) =>
+        !string.IsNullOrWhiteSpace(value) || !string.IsNullOrWhiteSpace(file) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable))
+            ? Pick(value, file, variable, "silo")
+            : null;
 
     private static string Pick(string? value, string? file, string variable, string role)
     {

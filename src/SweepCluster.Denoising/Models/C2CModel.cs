@@ -1,4 +1,5 @@
 using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Runtime;
 using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -185,8 +186,8 @@ public sealed class C2CModel : nn.Module<Tensor, Tensor, C2COutputs>
                 return decoder.forward(latent, [.. domain.Skips.Select(s => zeros_like(s))], null);
             case CrossSkips.Mixed:
                 var alpha = _trainer.MixedAlpha;
-                var mixed = domain.Skips.Select((s, i) => (s * alpha) + (input.Skips[i] * (1 - alpha))).ToList();
-                return decoder.forward(latent, mixed, identity ? (domain.Identity * alpha) + (input.Identity * (1 - alpha)) : null);
+                var mixed = domain.Skips.Select((s, i) => s.Times(alpha).Plus(input.Skips[i].Times(1 - alpha))).ToList();
+                return decoder.forward(latent, mixed, identity ? domain.Identity.Times(alpha).Plus(input.Identity.Times(1 - alpha)) : null);
             default:
                 return decoder.forward(latent, null, null);
         }

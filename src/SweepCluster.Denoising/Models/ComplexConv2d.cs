@@ -1,3 +1,4 @@
+using SweepCluster.Denoising.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -35,6 +36,7 @@ public sealed class ComplexConv2d : nn.Module<Tensor, Tensor>
     public ComplexConv2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, bool bias = true)
         : base(nameof(ComplexConv2d))
     {
+        TorchRuntime.EnsureConfigured();
         _stride = [stride, stride];
         _padding = [padding, padding];
         (_weightReal, _biasReal) = RealLayerParameters(inChannels, outChannels, kernelSize, stride, padding, bias);
@@ -49,7 +51,7 @@ public sealed class ComplexConv2d : nn.Module<Tensor, Tensor>
         var re = input.real;
         var im = input.imag;
         var outRe = F.conv2d(re, _weightReal, _biasReal, strides: _stride, padding: _padding) - F.conv2d(im, _weightImag, strides: _stride, padding: _padding);
-        var outIm = F.conv2d(re, _weightImag, _biasImag, strides: _stride, padding: _padding) + F.conv2d(im, _weightReal, strides: _stride, padding: _padding);
+        var outIm = F.conv2d(re, _weightImag, _biasImag, strides: _stride, padding: _padding).Plus(F.conv2d(im, _weightReal, strides: _stride, padding: _padding));
         return complex(outRe, outIm);
     }
 

@@ -1,3 +1,4 @@
+using SweepCluster.Denoising.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -33,6 +34,7 @@ public sealed class ComplexConvTranspose2d : nn.Module<Tensor, Tensor>
     public ComplexConvTranspose2d(long inChannels, long outChannels, long kernelSize, long stride)
         : base(nameof(ComplexConvTranspose2d))
     {
+        TorchRuntime.EnsureConfigured();
         _stride = [stride, stride];
         (_weightReal, _biasReal) = RealLayerParameters(inChannels, outChannels, kernelSize, stride);
         (_weightImag, _biasImag) = RealLayerParameters(inChannels, outChannels, kernelSize, stride);
@@ -46,7 +48,7 @@ public sealed class ComplexConvTranspose2d : nn.Module<Tensor, Tensor>
         var re = input.real;
         var im = input.imag;
         var outRe = F.conv_transpose2d(re, _weightReal, _biasReal, strides: _stride) - F.conv_transpose2d(im, _weightImag, strides: _stride);
-        var outIm = F.conv_transpose2d(re, _weightImag, _biasImag, strides: _stride) + F.conv_transpose2d(im, _weightReal, strides: _stride);
+        var outIm = F.conv_transpose2d(re, _weightImag, _biasImag, strides: _stride).Plus(F.conv_transpose2d(im, _weightReal, strides: _stride));
         return complex(outRe, outIm);
     }
 

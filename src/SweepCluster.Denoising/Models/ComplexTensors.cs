@@ -1,3 +1,4 @@
+using SweepCluster.Denoising.Runtime;
 using static TorchSharp.torch;
 
 namespace SweepCluster.Denoising.Models;
@@ -49,7 +50,7 @@ public static class ComplexTensors
     {
         ArgumentNullException.ThrowIfNull(halves);
         var half = halves.shape[1] / 2;
-        return halves.narrow(1, 0, half).square() + halves.narrow(1, half, half).square();
+        return halves.narrow(1, 0, half).Squared().Plus(halves.narrow(1, half, half).Squared());
     }
 
     /// <summary>
@@ -58,6 +59,6 @@ public static class ComplexTensors
     /// </summary>
     public static Tensor Modulus(Tensor halves, double epsilon)
     {
-        return (SquaredModulus(halves) + epsilon).sqrt();
+        return SquaredModulus(halves).Plus(epsilon).sqrt();
     }
 }

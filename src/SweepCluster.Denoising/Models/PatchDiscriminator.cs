@@ -24,7 +24,7 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
         foreach (var width in features)
         {
             layers.Add(Layers.Conv2d(previous, width, 4, stride: 2, padding: 1));
-            layers.Add(nn.LeakyReLU(0.2));
+            layers.Add(new HeldLeakyReLU(0.2));
             previous = width;
         }
 

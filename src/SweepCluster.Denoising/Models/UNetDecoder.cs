@@ -1,4 +1,5 @@
 using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -73,7 +74,7 @@ public sealed class UNetDecoder : nn.Module
         }
 
         var output = _out.forward(x);
-        output = identity is null ? output : output + identity;
+        output = identity is null ? output : output.Plus(identity);
         return Complex ? ComplexTensors.ToHalves(output) : output;
     }
 }

@@ -1,4 +1,5 @@
 using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -65,7 +66,7 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor?, Tensor>
 
         if (_mode == SkipMode.Additive)
         {
-            return _conv.forward(skip is null ? up : up + (skip * _skipWeight));
+            return _conv.forward(skip is null ? up : up.Plus(skip.Times(_skipWeight)));
         }
 
         var shape = up.shape;

@@ -139,9 +139,9 @@ public static partial class TorchRuntime
 
             var x = torch.randn([4, 4, 16, 16], generator: generator).requires_grad_(true);
             var weight = torch.randn([8, 4, 3, 3], generator: generator);
-            torch.nn.functional.conv2d(x, weight, padding: [1, 1]).square().mean().backward();
+            torch.nn.functional.conv2d(x, weight, padding: [1, 1]).Squared().mean().backward();
             var x64 = x.detach().to(torch.ScalarType.Float64).requires_grad_(true);
-            torch.nn.functional.conv2d(x64, weight.to(torch.ScalarType.Float64), padding: [1, 1]).square().mean().backward();
+            torch.nn.functional.conv2d(x64, weight.to(torch.ScalarType.Float64), padding: [1, 1]).Squared().mean().backward();
             if (!torch.isfinite(x.grad!).all().item<bool>() || !torch.allclose(x.grad!.to(torch.ScalarType.Float64), x64.grad!, 1e-4, 1e-7))
             {
                 return "a convolution's input gradient differs from float64";

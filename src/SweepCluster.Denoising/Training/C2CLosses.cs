@@ -1,5 +1,6 @@
 using SweepCluster.Denoising.Configuration;
 using SweepCluster.Denoising.Models;
+using SweepCluster.Denoising.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -68,12 +69,16 @@ public static class C2CLosses
     public static Tensor SobelMagnitude(Tensor image)
     {
         ArgumentNullException.ThrowIfNull(image);
+
+        // The first convolution of a process may be this one (a loss computed before any model is built): the engine's
+        // CPU convolution settings must be in place before it, or oneDNN starts with the instruction set that fails here.
+        TorchRuntime.EnsureConfigured();
         var shape = image.shape;
         float[] kernels = [-1, 0, 1, -2, 0, 2, -1, 0, 1, -1, -2, -1, 0, 0, 0, 1, 2, 1];
         var weight = tensor(kernels, [2, 1, 3, 3], dtype: image.dtype, device: image.device);
         var flat = image.reshape(shape[0] * shape[1], 1, shape[2], shape[3]);
         var g = F.conv2d(flat, weight, padding: [1, 1]);
-        return (g.square().sum([1], keepdim: true) + EdgeEpsilon).sqrt();
+        return g.Squared().sum([1], keepdim: true).Plus(EdgeEpsilon).sqrt();
     }
 
     /// <summary>The L1 distance of the Sobel magnitudes; for <paramref name="complex"/> images, of their magnitude images.</summary>
@@ -112,36 +117,36 @@ public static class C2CLosses
 
         var c = outputs.Complex;
         var recon = supervised
-            ? Pixel(outputs.XARecon, cleanA!, kind, c) + Pixel(outputs.XBRecon, cleanB!, kind, c)
-            : Pixel(outputs.XARecon, noisyA, kind, c) + Pixel(outputs.XBRecon, noisyB, kind, c);
+            ? Pixel(outputs.XARecon, cleanA!, kind, c).Plus(Pixel(outputs.XBRecon, cleanB!, kind, c))
+            : Pixel(outputs.XARecon, noisyA, kind, c).Plus(Pixel(outputs.XBRecon, noisyB, kind, c));
         static Tensor Scaled(Tensor image, Tensor? scale) => scale is null ? image : image * scale;
         var (crossA, crossB) = (Scaled(outputs.XAFromB, scaleA), Scaled(outputs.XBFromA, scaleB));
         var (targetA, targetB) = (Scaled(noisyA, scaleA), Scaled(noisyB, scaleB));
         var cross = supervisedCross
-            ? Pixel(crossA, Scaled(cleanA!, scaleA), kind, c) + Pixel(crossB, Scaled(cleanB!, scaleB), kind, c)
-            : Pixel(crossA, targetA, kind, c) + Pixel(crossB, targetB, kind, c);
-        var edge = Edge(outputs.XARecon, noisyA, c) + Edge(outputs.XBRecon, noisyB, c) + Edge(crossA, targetA, c) + Edge(crossB, targetB, c);
+            ? Pixel(crossA, Scaled(cleanA!, scaleA), kind, c).Plus(Pixel(crossB, Scaled(cleanB!, scaleB), kind, c))
+            : Pixel(crossA, targetA, kind, c).Plus(Pixel(crossB, targetB, kind, c));
+        var edge = Edge(outputs.XARecon, noisyA, c).Plus(Edge(outputs.XBRecon, noisyB, c)).Plus(Edge(crossA, targetA, c)).Plus(Edge(crossB, targetB, c));
         Tensor? adversarial = null;
         if (discriminatorLogits is not null)
         {
-            adversarial = RealLoss(discriminatorLogits(outputs.XAFromB)) + RealLoss(discriminatorLogits(outputs.XBFromA));
+            adversarial = RealLoss(discriminatorLogits(outputs.XAFromB)).Plus(RealLoss(discriminatorLogits(outputs.XBFromA)));
         }
 
         Tensor total;
         if (supervisedCross)
         {
-            total = recon + cross;
+            total = recon.Plus(cross);
         }
         else if (supervised)
         {
-            total = recon * 1.0;
+            total = recon.Times(1.0);
         }
         else
         {
-            total = (content * weights.Content) + (recon * weights.Recon) + (cross * weights.Cross) + (edge * weights.Edge);
+            total = content.Times(weights.Content).Plus(recon.Times(weights.Recon)).Plus(cross.Times(weights.Cross)).Plus(edge.Times(weights.Edge));
             if (adversarial is not null)
             {
-                total += adversarial * weights.Adversarial;
+                total = total.Plus(adversarial.Times(weights.Adversarial));
             }
         }
 
@@ -156,9 +161,9 @@ public static class C2CLosses
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(outputs);
-        var real = RealLoss(logits(outputs.XARecon.detach())) + RealLoss(logits(outputs.XBRecon.detach()));
-        var fake = FakeLoss(logits(outputs.XAFromB.detach())) + FakeLoss(logits(outputs.XBFromA.detach()));
-        return (real + fake) * 0.25;
+        var real = RealLoss(logits(outputs.XARecon.detach())).Plus(RealLoss(logits(outputs.XBRecon.detach())));
+        var fake = FakeLoss(logits(outputs.XAFromB.detach())).Plus(FakeLoss(logits(outputs.XBFromA.detach())));
+        return real.Plus(fake).Times(0.25);
     }
 
     private static Tensor RealLoss(Tensor logits) =>

@@ -178,8 +178,8 @@ public sealed partial class C2CTrainer : IDisposable
         if (t.InputNoiseSigma > 0)
         {
             // Fresh noise every step on the encoder's inputs only; drawn from the global generator, which the checkpoint carries.
-            inputA = xA + (randn_like(xA) * t.InputNoiseSigma);
-            inputB = xB + (randn_like(xB) * t.InputNoiseSigma);
+            inputA = xA.Plus(randn_like(xA).Times(t.InputNoiseSigma));
+            inputB = xB.Plus(randn_like(xB).Times(t.InputNoiseSigma));
         }
 
         var outputs = Model.forward(inputA, inputB);
@@ -295,7 +295,7 @@ public sealed partial class C2CTrainer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var squares = parameters.Select(p => p.grad).OfType<Tensor>().Select(g => g.square().sum()).ToList();
+        var squares = parameters.Select(p => p.grad).OfType<Tensor>().Select(g => g.Squared().sum()).ToList();
         return squares.Count == 0 ? 0 : Math.Sqrt(stack(squares).sum().item<float>());
     }
 
@@ -329,7 +329,7 @@ public sealed partial class C2CTrainer : IDisposable
     {
         var t = Config.Trainer;
         return t.Optimizer == OptimizerKind.AdamW
-            ? optim.AdamW(parameters, lr, t.Betas[0], t.Betas[1], weight_decay: t.WeightDecay)
-            : optim.Adam(parameters, lr, t.Betas[0], t.Betas[1], weight_decay: t.WeightDecay);
+            ? new HeldScalarAdamW(parameters, lr, t.Betas[0], t.Betas[1], t.WeightDecay)
+            : new HeldScalarAdam(parameters, lr, t.Betas[0], t.Betas[1], t.WeightDecay);
     }
 }

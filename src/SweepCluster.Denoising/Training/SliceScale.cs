@@ -1,4 +1,5 @@
 using SweepCluster.Denoising.Configuration;
+using SweepCluster.Denoising.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class SliceScale
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var noGrad = no_grad();
-        var modulus = batch.shape[1] == 2 ? batch.square().sum([1], keepdim: true).sqrt() : batch.abs();
+        var modulus = batch.shape[1] == 2 ? batch.Squared().sum([1], keepdim: true).sqrt() : batch.abs();
         var flat = modulus.flatten(1);
         var count = flat.shape[1];
         var median = flat.sort(1).Values.select(1, (count - 1) / 2);

@@ -214,6 +214,13 @@ public static class TrialRunner
             metric(step, epoch, $"eval.{output}.leakage.noise_b", m.LeakageNoiseB, MetricKind.Eval);
         }
 
+        if (evaluation.Outputs.TryGetValue("x_a_from_b", out var aFromB) && evaluation.Outputs.TryGetValue("x_b_from_a", out var bFromA))
+        {
+            // The objective's own figure every epoch, so a sweep's early stopping can follow it (the summary's psnr_cross).
+            metric(step, epoch, EpochMetrics.PsnrCross, (aFromB.Psnr + bFromA.Psnr) / 2, MetricKind.Eval);
+            metric(step, epoch, EpochMetrics.SsimCross, (aFromB.Ssim + bFromA.Ssim) / 2, MetricKind.Eval);
+        }
+
         metric(step, epoch, "eval.z_distance", evaluation.ZDistance, MetricKind.Eval);
     }
 

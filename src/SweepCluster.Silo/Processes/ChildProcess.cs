@@ -73,6 +73,30 @@ public sealed class ChildProcess : ITrialProcess
         }
     }
 
+    public void Terminate()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Kill();
+            return;
+        }
+
+        try
+        {
+            if (_process.HasExited)
+            {
+                return;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        // ESRCH (it exited meanwhile) is the only failure kill(2) can give a child of ours; nothing to do then.
+        _ = NativeMethods.Kill(Id, NativeMethods.SigTerm);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();
@@ -101,4 +125,12 @@ public sealed class ChildProcess : ITrialProcess
         await Task.WhenAny(_pumps, Task.Delay(OutputGrace));
         _output.Writer.TryComplete();
     }
+}
+
+internal static partial class NativeMethods
+{
+    public const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    public static partial int Kill(int pid, int signal);
 }

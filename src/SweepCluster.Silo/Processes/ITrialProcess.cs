@@ -19,4 +19,10 @@ public interface ITrialProcess : IAsyncDisposable
     Task<int> WaitForExitAsync(CancellationToken cancellationToken);
 
     void Kill();
+
+    /// <summary>
+    /// Asks the process to stop (SIGTERM): the trainer ends at its next step and exits with 143. Whoever asks kills it
+    /// with <see cref="Kill"/> if it has not ended after a grace period. May be called any number of times, also after exit.
+    /// </summary>
+    void Terminate();
 }

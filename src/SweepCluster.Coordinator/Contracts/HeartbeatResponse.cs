@@ -1,4 +1,0 @@
-namespace SweepCluster.Coordinator.Contracts;
-
-/// <summary>The coordinator's answer about each held attempt.</summary>
-public sealed record HeartbeatResponse(IReadOnlyList<HeldAttemptStatusDto> Statuses);
