@@ -129,7 +129,7 @@ run_tests() {
   [[ $failed -eq 0 ]]
 }
 
-# Each failed test's name, message and the top of its stack, from the trx files (CI shows only the log's tail).
+# Each failed test's name, message, the top of its stack and the tail of its own output, from the trx files (CI shows only the log's tail).
 failed_tests() {
   /usr/bin/python3 - "$1" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
@@ -140,9 +140,14 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
             continue
         message = result.findtext(".//t:ErrorInfo/t:Message", "", ns).strip().splitlines()
         stack = result.findtext(".//t:ErrorInfo/t:StackTrace", "", ns).strip().splitlines()
+        output = result.findtext(".//t:Output/t:StdOut", "", ns).strip().splitlines()
         print(f"FAILED {result.get('testName')}")
-        for line in message[:30] + stack[:8]:
+        for line in message[:60] + stack[:8]:
             print(f"    {line}")
+        if output:
+            print("    --- the test's own output, last lines ---")
+            for line in output[-30:]:
+                print(f"    {line[:400]}")
 PY
 }
 

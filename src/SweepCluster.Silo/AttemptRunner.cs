@@ -51,6 +51,12 @@ internal sealed class AttemptRunner
 
     public AttemptAssignment Assignment { get; }
 
+    /// <summary>
+    /// The name every checkpoint of an attempt is stored under, whatever file the child wrote it to: the attempt keeps one
+    /// stored checkpoint, each replacing the one before.
+    /// </summary>
+    internal const string CheckpointName = "checkpoint.pt";
+
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     public AttemptResult Result { get; private set; } = AttemptResult.Stopped;
@@ -303,12 +309,21 @@ internal sealed class AttemptRunner
 
                 break;
             case CheckpointEvent c:
-                // Points up to the checkpoint go first, so a resumed attempt never lacks them.
-                await FlushAsync(token);
-                if (await UploadAsync(directory, c.Path, "checkpoint", null, c.Step, token))
+                // Points up to the checkpoint go first, so a resumed attempt never lacks them: a checkpoint whose points
+                // could not be delivered is not stored (the trial keeps resuming from the one before; the next one, sent
+                // after those points, replaces it).
+                var at = c.Step is { } checkpointStep ? $"checkpoint of step {checkpointStep}" : "checkpoint";
+                if (!await FlushAsync(token))
+                {
+                    if (!_released)
+                    {
+                        Log($"{at} not stored: the points before it are not delivered yet");
+                    }
+                }
+                else if (await UploadAsync(directory, c.Path, "checkpoint", CheckpointName, c.Step, token))
                 {
                     // From here a new attempt of this trial resumes at this point, whatever happens to this one.
-                    Log(c.Step is { } step ? $"checkpoint of step {step} stored" : "checkpoint stored");
+                    Log($"{at} stored");
                 }
 
                 break;
@@ -331,12 +346,18 @@ internal sealed class AttemptRunner
     /// the buffer and is sent again with the next flush (writes are idempotent). With <paramref name="mustDeliver"/>
     /// (before the attempt completes) it is retried until delivered, the attempt is no longer ours, or the silo stops.
     /// </summary>
-    private async Task FlushAsync(CancellationToken token, bool mustDeliver = false)
+    /// <returns>Whether every buffered point was delivered (false: they wait in the buffer, or the attempt is no longer ours).</returns>
+    private async Task<bool> FlushAsync(CancellationToken token, bool mustDeliver = false)
     {
-        if ((_buffer.Count == 0 && !ProgressUnsent()) || _released)
+        if (_released)
         {
             _buffer.Clear();
-            return;
+            return false;
+        }
+
+        if (_buffer.Count == 0 && !ProgressUnsent())
+        {
+            return true;
         }
 
         var batch = _buffer.ToList();
@@ -351,17 +372,17 @@ internal sealed class AttemptRunner
         {
             await DeliverAsync(() => _reporter.ReportMetricsAsync(batch, progress, token), $"{batch.Count} metric point(s)", token);
             _progressSent = progress;
-            return;
+            return true;
         }
 
         if (await ReportAsync(() => _reporter.ReportMetricsAsync(batch, progress, token), $"{batch.Count} metric point(s)"))
         {
             _progressSent = progress;
+            return true;
         }
-        else
-        {
-            _buffer.InsertRange(0, batch);
-        }
+
+        _buffer.InsertRange(0, batch);
+        return false;
     }
 
     private bool ProgressUnsent()
@@ -414,7 +435,18 @@ internal sealed class AttemptRunner
             return false;
         }
 
-        var content = await File.ReadAllBytesAsync(full, token);
+        byte[] content;
+        try
+        {
+            content = await File.ReadAllBytesAsync(full, token);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The child keeps a few recent files only: one this far behind may be gone. A later event names a newer one.
+            Log($"ignored {kind} {path}: {exception.Message}");
+            return false;
+        }
+
         return await ReportAsync(() => _reporter.UploadArtifactAsync(kind, name ?? Path.GetFileName(full), step, content, token),
             $"{kind} {Path.GetFileName(full)}");
     }

@@ -88,7 +88,7 @@ public sealed class TrialRunnerTests
         var partial = await TrialRunner.RunAsync(config, temp.Path, null, events, 3, CancellationToken.None);
 
         Assert.Equal(3, partial.Scalars["steps"]);
-        Assert.Equal([(TrialRunner.CheckpointFileName, 3L, 2)], events.Checkpoints); // max steps reached mid-epoch 2
+        Assert.Equal([(TrialRunner.StepCheckpointPath(3), 3L, 2)], events.Checkpoints); // max steps reached mid-epoch 2
         Assert.Contains(events.Metrics, m => m is { Name: "epoch.loss.cross", Kind: MetricKind.Epoch, Step: 2 });
         Assert.Contains(events.Metrics, m => m is { Name: "eval.x_a_from_b.leakage.noise_a", Kind: MetricKind.Eval });
         Assert.Equal(events.Metrics.Count, events.Metrics.Select(m => (m.Step, m.Name)).Distinct().Count());
@@ -97,7 +97,8 @@ public sealed class TrialRunnerTests
         var resumed = new RecordingTrialEvents();
         var summary = await TrialRunner.RunAsync(config, temp.Path, temp.File(TrialRunner.CheckpointFileName), resumed, null, CancellationToken.None);
         Assert.Equal([4L, 5L, 6L], resumed.ProgressEvents.Select(p => p.Step));
-        Assert.Equal([(TrialRunner.CheckpointFileName, 4L, 2), (TrialRunner.CheckpointFileName, 6L, 3)], resumed.Checkpoints);
+        Assert.Equal([(TrialRunner.StepCheckpointPath(4), 4L, 2), (TrialRunner.StepCheckpointPath(6), 6L, 3)], resumed.Checkpoints);
+        Assert.Equal(File.ReadAllBytes(temp.File(TrialRunner.StepCheckpointPath(6))), File.ReadAllBytes(temp.File(TrialRunner.CheckpointFileName)));
         Assert.Single(resumed.Summaries);
         foreach (var key in new[] { "psnr_cross", "ssim_cross", "psnr_noisy", "psnr_gain_cross", "psnr_recon", "leakage_cross", "leakage_recon", "cross_loss_final", "cross_slope", "cross_going_down", "z_distance", "duration_s", "steps",
             "ssim_noisy", "leakage_noisy", "psnr_classical", "ssim_classical", "leakage_classical", "classical_sigma", "noise_floor_cross", "noise_floor_recon",
@@ -118,6 +119,27 @@ public sealed class TrialRunnerTests
         Assert.Equal(summary.Scalars["psnr_cross"], written.RootElement.GetProperty("scalars").GetProperty("psnr_cross").GetDouble(), 9);
         Assert.True(written.RootElement.GetProperty("outputs").GetProperty("x_b_from_a").TryGetProperty("leakage_noise_b", out _));
         Assert.False(written.RootElement.GetProperty("supervised").GetBoolean());
+
+
+        // A checkpoint event's file still holds that step after later checkpoints: a reader that gets to the event late
+        // (a busy silo) resumes where the event says, not at the latest step.
+        var late = new RecordingTrialEvents();
+        await TrialRunner.RunAsync(config, temp.Path, temp.File(resumed.Checkpoints[0].Path), late, null, CancellationToken.None);
+        Assert.Equal([5L, 6L], late.ProgressEvents.Select(p => p.Step));
+        Assert.Equal(TrialRunner.KeptStepCheckpoints, Directory.GetFiles(temp.File(TrialRunner.StepCheckpointDirectory)).Length);
+    }
+
+    [Fact]
+    public async Task Only_the_newest_step_checkpoints_are_kept_and_each_event_names_its_own_file()
+    {
+        var config = TinyConfig.Create(("trainer.epochs", 4), ("trainer.checkpoint_every_epochs", 1), ("evaluation.panels", 0));
+        using var temp = new TempDirectory();
+        var events = new RecordingTrialEvents();
+        await TrialRunner.RunAsync(config, temp.Path, null, events, null, CancellationToken.None);
+
+        Assert.Equal(4, events.Checkpoints.Select(c => c.Path).Distinct().Count());
+        var kept = Directory.GetFiles(temp.File(TrialRunner.StepCheckpointDirectory)).Select(f => Path.GetRelativePath(temp.Path, f)).Order(StringComparer.Ordinal);
+        Assert.Equal(events.Checkpoints.Skip(1).Select(c => c.Path), kept);
     }
 
     [Fact]

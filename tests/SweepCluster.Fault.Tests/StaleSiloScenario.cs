@@ -72,7 +72,15 @@ public static class StaleSiloScenario
 
         Assert.Empty(LatestAttemptMetrics.Duplicates(points));
         var latest = LatestAttemptMetrics.Resolve(points);
-        Assert.Equal(Enumerable.Range(1, FaultSweep.TotalSteps).Select(s => (long)s), latest.Keys.Select(k => k.Step).Distinct().Order());
+        var missing = Enumerable.Range(1, FaultSweep.TotalSteps).Select(s => (long)s).Except(latest.Keys.Select(k => k.Step)).ToList();
+        if (missing.Count > 0)
+        {
+            var ranges = points.GroupBy(p => p.Attempt).OrderBy(g => g.Key).Select(g => $"attempt {g.Key}: steps {g.Min(p => p.Step)}..{g.Max(p => p.Step)} ({g.Count()} points)");
+            var artifacts = (await cluster.GetArtifactsAsync(victim.Id)).Select(a => $"{a}");
+            Assert.Fail($"{timing}. Steps {missing.Min()}..{missing.Max()} ({missing.Count}) have no point from any attempt; {string.Join(", ", ranges)}; "
+                + $"attempt 2's first stored step {firstResumed.Step}; artifacts: {string.Join(", ", artifacts)}\n{cluster.Diagnostics()}");
+        }
+
         Assert.True(latest.Where(p => p.Key.Step >= firstResumed.Step).All(p => p.Value.Attempt == 2),
             "A step from attempt 2's first on is read from another attempt than attempt 2.");
         cluster.Note($"attempt 1: {points.Count(p => p.Attempt == 1)} points, none after it was lost; attempt 2 from step {firstResumed.Step}; {latest.Count} (step, name) points, each once");

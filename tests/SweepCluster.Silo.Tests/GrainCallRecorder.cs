@@ -10,6 +10,13 @@ namespace SweepCluster.Silo.Tests;
 internal sealed class GrainCallRecorder : IIncomingGrainCallFilter
 {
     private readonly ConcurrentQueue<TrialGrainCall> _calls = new();
+    private Func<TrialGrainCall, bool>? _failOnce;
+
+    /// <summary>
+    /// The first call that <paramref name="matches"/> fails, as a call to a grain whose silo or store is unreachable does,
+    /// without reaching the grain (it is recorded, with <see cref="TrialGrainCall.Failed"/> set).
+    /// </summary>
+    public void FailOnce(Func<TrialGrainCall, bool> matches) => _failOnce = matches;
 
     public IReadOnlyList<TrialGrainCall> Calls => [.. _calls];
 
@@ -34,7 +41,14 @@ internal sealed class GrainCallRecorder : IIncomingGrainCallFilter
             var points = context.MethodName == nameof(ITrialGrain.ReportMetricsAsync) && arguments[2] is System.Collections.Immutable.ImmutableArray<MetricRecord> batch
                 ? batch.Length
                 : 0;
-            _calls.Enqueue(new TrialGrainCall(context.TargetId.Key.ToString()!, context.MethodName, attempt, points, arguments));
+            var call = new TrialGrainCall(context.TargetId.Key.ToString()!, context.MethodName, attempt, points, arguments);
+            if (_failOnce is { } matches && matches(call) && Interlocked.CompareExchange(ref _failOnce, null, matches) == matches)
+            {
+                _calls.Enqueue(call with { Failed = true });
+                throw new TimeoutException($"{call.Method} of trial {call.TrialId} failed on purpose (the test's injected fault)");
+            }
+
+            _calls.Enqueue(call);
         }
 
         await context.Invoke();
@@ -42,4 +56,11 @@ internal sealed class GrainCallRecorder : IIncomingGrainCallFilter
 }
 
 /// <param name="Points">For <see cref="ITrialGrain.ReportMetricsAsync"/>, how many metric points the call carried.</param>
-internal sealed record TrialGrainCall(string TrialId, string Method, int? Attempt, int Points, object?[] Arguments);
+/// <param name="Failed">The call was failed on purpose (<see cref="GrainCallRecorder.FailOnce"/>) and never reached the grain.</param>
+internal sealed record TrialGrainCall(string TrialId, string Method, int? Attempt, int Points, object?[] Arguments, bool Failed = false)
+{
+    /// <summary>For <see cref="ITrialGrain.ReportMetricsAsync"/>, the steps of the points the call carried.</summary>
+    public IEnumerable<long> Steps => Method == nameof(ITrialGrain.ReportMetricsAsync) && Arguments[2] is System.Collections.Immutable.ImmutableArray<MetricRecord> batch
+        ? batch.Select(p => p.Step)
+        : [];
+}

@@ -115,6 +115,51 @@ public sealed class SlotRunnerTests(ITestOutputHelper output)
         Assert.Equal(2, state.CurrentAttempt);
     }
 
+    [Fact]
+    public async Task A_checkpoint_whose_points_were_not_delivered_is_not_stored_and_the_retry_resumes_from_the_next_one()
+    {
+        // Attempt 1 writes each checkpoint to its own file, then fails; attempt 2 says which one it was handed.
+        var launcher = new ScriptLauncher(r => r.Assignment.Attempt == 1
+            ? """
+              for step in 1 2 3 4 5 6; do
+                echo "{\"type\":\"metric\",\"step\":$step,\"epoch\":1,\"name\":\"loss.total\",\"value\":0.$step,\"kind\":\"step\"}"
+                if [ $step -eq 3 ] || [ $step -eq 6 ]; then
+                  printf "checkpoint-of-step-$step" > "step-$step.pt"
+                  echo "{\"type\":\"checkpoint\",\"path\":\"step-$step.pt\",\"step\":$step,\"epoch\":1}"
+                fi
+              done
+              exit 3
+              """
+            : """
+              echo "resumed from: $(cat "$RESUME")" >&2
+              echo '{"type":"summary","summary":{"scalars":{"psnr_cross":20}}}'
+              """);
+        await using var cluster = await RunnerCluster.StartAsync(output, launcher);
+        var sweepId = NewId("sweep");
+        var trialId = $"{sweepId}-t0";
+        // The batch that carries step 3 (sent just before the checkpoint of step 3) fails once, as over a cut link.
+        cluster.Calls.FailOnce(c => c.TrialId == trialId && c.Steps.Contains(3));
+
+        await cluster.SubmitAsync(sweepId, RunnerCluster.Trial(sweepId, 0, maxAttempts: 3));
+
+        var row = await cluster.WaitForRowAsync(trialId, r => r.Snapshot.IsFinal, "the trial finished");
+        Assert.Equal(TrialState.Succeeded, row.Snapshot.State);
+        var calls = cluster.Calls.For(trialId, 1);
+        Assert.Single(calls, c => c.Failed);
+
+        // Only the checkpoint of step 6 was stored (under the attempt's one checkpoint name), after the points up to it,
+        // the undelivered batch included; attempt 2 resumed from it.
+        var uploads = calls.Where(c => c.Method == nameof(ITrialGrain.PutArtifactAsync)).Select(c => (AttemptArtifact)c.Arguments[0]!).ToList();
+        Assert.Equal([6L], uploads.Select(u => u.Step ?? 0));
+        var checkpoint = Assert.Single(await cluster.Store.ListArtifactsAsync(trialId, None));
+        Assert.Equal((ArtifactKinds.Checkpoint, "checkpoint.pt"), (checkpoint.Kind, checkpoint.Name));
+        var delivered = calls.TakeWhile(c => c.Method != nameof(ITrialGrain.PutArtifactAsync)).Where(c => !c.Failed).SelectMany(c => c.Steps).Distinct().Order();
+        Assert.Equal([1L, 2, 3, 4, 5, 6], delivered);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], (await cluster.Store.GetMetricPointsAsync(trialId, None)).Select(p => p.Point.Step));
+        var requests = launcher.Started.Select(s => s.Request).ToList();
+        Assert.Equal("checkpoint-of-step-6", await File.ReadAllTextAsync(requests[1].ResumeCheckpointPath!));
+    }
+
     /// <summary>A child that keeps reporting until it is killed.</summary>
     private const string ReportsUntilKilled = """
         i=1

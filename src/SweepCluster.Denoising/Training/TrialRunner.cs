@@ -14,7 +14,8 @@ namespace SweepCluster.Denoising.Training;
 /// <summary>
 /// Runs one trial end to end (what <c>sweepcluster trial-run</c> and <c>train</c> call): trains, evaluates each
 /// epoch, checkpoints, draws panels and reports everything through <see cref="ITrialEvents"/>. Files it writes
-/// under the output directory: <c>checkpoint.pt</c> (the latest resumable checkpoint, in <c>torch.save</c> format),
+/// under the output directory: <c>checkpoints/step-NNNNNNNN.pt</c> (each resumable checkpoint, in <c>torch.save</c>
+/// format, the newest three kept), <c>checkpoint.pt</c> (a copy of the latest),
 /// <c>model.pt</c> (the final weights as a PyTorch state dict), <c>metrics.jsonl</c> (every
 /// metric point as a JSON line, appended across resumes), <c>panels/panel_N.png</c> and <c>summary.json</c>.
 /// Metric names are the protocol's; epoch means carry the prefix <c>epoch.</c> (<c>epoch.loss.cross</c>) because
@@ -26,6 +27,12 @@ namespace SweepCluster.Denoising.Training;
 public static class TrialRunner
 {
     public const string CheckpointFileName = "checkpoint.pt";
+
+    /// <summary>Where each checkpoint is written first, one file per checkpoint (<see cref="StepCheckpointPath"/>).</summary>
+    public const string StepCheckpointDirectory = "checkpoints";
+
+    /// <summary>Step checkpoint files kept; older ones are deleted once a new one is written.</summary>
+    public const int KeptStepCheckpoints = 3;
     public const string WeightsFileName = "model.pt";
     public const string MetricsFileName = "metrics.jsonl";
     public const string SummaryFileName = "summary.json";
@@ -224,13 +231,33 @@ public static class TrialRunner
         metric(step, epoch, "eval.z_distance", evaluation.ZDistance, MetricKind.Eval);
     }
 
+    /// <summary>
+    /// Writes the checkpoint to its own file, <c>checkpoints/step-NNNNNNNN.pt</c>, which is never rewritten: the event
+    /// names that file, and its reader (a silo, which reads the event when it gets to it, possibly epochs later) gets the
+    /// state of the step the event names. <c>checkpoint.pt</c> is then replaced by a copy (the latest, for a resume by
+    /// hand), and only the newest <see cref="KeptStepCheckpoints"/> step files are kept.
+    /// </summary>
     private static void WriteCheckpoint(C2CTrainer trainer, string outDirectory, Stopwatch clock, ITrialEvents events)
     {
-        trainer.SaveCheckpoint(Path.Combine(outDirectory, CheckpointFileName), clock.Elapsed.TotalSeconds);
+        var relative = StepCheckpointPath(trainer.GlobalStep);
+        var path = Path.Combine(outDirectory, relative);
+        trainer.SaveCheckpoint(path, clock.Elapsed.TotalSeconds);
+        var latest = Path.Combine(outDirectory, CheckpointFileName);
+        File.Copy(path, latest + ".tmp", overwrite: true);
+        File.Move(latest + ".tmp", latest, overwrite: true);
+        foreach (var old in Directory.GetFiles(Path.GetDirectoryName(path)!, "step-*.pt").Order(StringComparer.Ordinal).SkipLast(KeptStepCheckpoints))
+        {
+            File.Delete(old);
+        }
+
         // The epoch of the last step taken (the checkpoint's place), not the one the next step will start.
         var epoch = (int)Math.Max(1, ((trainer.GlobalStep - 1) / trainer.StepsPerEpoch) + 1);
-        events.Checkpoint(CheckpointFileName, trainer.GlobalStep, epoch);
+        events.Checkpoint(relative, trainer.GlobalStep, epoch);
     }
+
+    /// <summary>The file, relative to the output directory, that holds the checkpoint of <paramref name="step"/>.</summary>
+    public static string StepCheckpointPath(long step) =>
+        Path.Combine(StepCheckpointDirectory, string.Create(CultureInfo.InvariantCulture, $"step-{step:D8}.pt"));
 
     /// <summary>
     /// One PNG per fixed validation sample (the first <paramref name="count"/>), first channel (the magnitude of
