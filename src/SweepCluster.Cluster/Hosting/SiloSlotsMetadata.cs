@@ -16,7 +16,8 @@ namespace SweepCluster.Cluster.Hosting;
 /// <para>
 /// <see cref="ISiloMetadataCache"/> fetches a silo's metadata once it sees the silo join (Joining or Active in the
 /// membership table); until then, and for a silo that advertises no description, <see cref="GetSiloInfo"/> returns
-/// null.
+/// null. A failed fetch is retried only at the next membership change, so <see cref="Silos.MembershipClusterSlots"/>
+/// asks a silo the cache has nothing for itself.
 /// </para>
 /// </remarks>
 public static class SiloSlotsMetadata
