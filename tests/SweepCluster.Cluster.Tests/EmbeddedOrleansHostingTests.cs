@@ -7,6 +7,7 @@ using Orleans.Storage;
 using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Hosting;
 using Xunit.Abstractions;
+using static SweepCluster.Cluster.Tests.TrialCalls;
 
 namespace SweepCluster.Cluster.Tests;
 
@@ -217,21 +218,5 @@ public sealed class EmbeddedOrleansHostingTests(ITestOutputHelper output)
                 yield return inner;
             }
         }
-    }
-
-    private static AttemptReport Report(int attempt, string silo, long step, string? checkpoint) => new()
-    {
-        Attempt = attempt,
-        SiloId = silo,
-        Step = step,
-        Metrics = ImmutableDictionary<string, double>.Empty.Add("loss.recon", 0.02),
-        CheckpointRef = checkpoint,
-    };
-
-    private static async Task<TrialReply> AcceptAsync(Task<TrialReply> call)
-    {
-        var reply = await call;
-        Assert.True(reply.Accepted, reply.Message);
-        return reply;
     }
 }

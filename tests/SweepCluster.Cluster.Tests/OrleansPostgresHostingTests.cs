@@ -9,6 +9,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Hosting;
 using Xunit.Abstractions;
+using static SweepCluster.Cluster.Tests.TrialCalls;
 
 namespace SweepCluster.Cluster.Tests;
 
@@ -176,21 +177,5 @@ public sealed class OrleansPostgresHostingTests(PostgresServerFixture fixture, I
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static AttemptReport Report(int attempt, string silo, long step, string? checkpoint) => new()
-    {
-        Attempt = attempt,
-        SiloId = silo,
-        Step = step,
-        Metrics = ImmutableDictionary<string, double>.Empty.Add("loss.recon", 0.02),
-        CheckpointRef = checkpoint,
-    };
-
-    private static async Task<TrialReply> AcceptAsync(Task<TrialReply> call)
-    {
-        var reply = await call;
-        Assert.True(reply.Accepted, reply.Message);
-        return reply;
     }
 }

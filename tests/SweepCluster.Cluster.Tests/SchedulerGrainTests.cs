@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Lifecycle;
 using SweepCluster.Cluster.Store;
+using static SweepCluster.Cluster.Tests.TrialCalls;
 
 namespace SweepCluster.Cluster.Tests;
 
@@ -416,13 +417,6 @@ public sealed class SchedulerGrainTests : IAsyncLifetime
         Content = content,
         Step = step,
     };
-
-    private static async Task<TrialReply> AcceptAsync(Task<TrialReply> call)
-    {
-        var reply = await call;
-        Assert.True(reply.Accepted, reply.Message);
-        return reply;
-    }
 
     /// <summary>Reads until <paramref name="done"/> holds, for at most <see cref="Patience"/>: placement is asynchronous.</summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)

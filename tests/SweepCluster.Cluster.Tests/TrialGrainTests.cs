@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using SweepCluster.Cluster.Grains;
+using static SweepCluster.Cluster.Tests.TrialCalls;
 
 namespace SweepCluster.Cluster.Tests;
 
@@ -106,20 +107,4 @@ public sealed class TrialGrainTests(TrialGrainClusterFixture fixture) : IClassFi
     }
 
     private static string NewTrialId() => $"trial-{Guid.NewGuid():N}";
-
-    private static AttemptReport Report(int attempt, string silo, long step, string? checkpoint) => new()
-    {
-        Attempt = attempt,
-        SiloId = silo,
-        Step = step,
-        Metrics = ImmutableDictionary<string, double>.Empty.Add("loss.recon", 0.02),
-        CheckpointRef = checkpoint,
-    };
-
-    private static async Task<TrialReply> AcceptAsync(Task<TrialReply> call)
-    {
-        var reply = await call;
-        Assert.True(reply.Accepted, reply.Message);
-        return reply;
-    }
 }

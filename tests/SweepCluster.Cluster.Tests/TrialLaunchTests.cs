@@ -4,6 +4,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using SweepCluster.Cluster.Grains;
 using SweepCluster.Cluster.Store;
+using static SweepCluster.Cluster.Tests.TrialCalls;
 
 namespace SweepCluster.Cluster.Tests;
 
@@ -139,13 +140,6 @@ public sealed class TrialLaunchTests(TrialLaunchTests.Fixture fixture) : IClassF
         await AcceptAsync(grain.SiloLostAsync("silo-a"));
         await AcceptAsync(grain.PlaceAsync(new AttemptPlacement { SiloId = "silo-b", Attempt = 2, SlotIds = ["cpu0"] }));
         return (trialId, grain);
-    }
-
-    private static async Task<TrialReply> AcceptAsync(Task<TrialReply> call)
-    {
-        var reply = await call;
-        Assert.True(reply.Accepted, reply.Message);
-        return reply;
     }
 
     /// <summary>One in-process silo whose trial grains keep their rows and artifacts in a SQLite store; placements name plain silo ids.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using SweepCluster.Cluster.Grains;
+using static SweepCluster.Cluster.Tests.TrialCalls;
 
 namespace SweepCluster.Cluster.Tests;
 
@@ -249,15 +250,6 @@ public sealed class TrialMachineTests
     private static TrialDefinition Definition(int maxAttempts) => new() { SweepId = "sweep-1", MaxAttempts = maxAttempts };
 
     private static AttemptPlacement Placement(string silo, int attempt) => new() { SiloId = silo, Attempt = attempt, SlotIds = ["cpu0"] };
-
-    private static AttemptReport Report(int attempt, string silo, long step, string? checkpoint) => new()
-    {
-        Attempt = attempt,
-        SiloId = silo,
-        Step = step,
-        Metrics = ImmutableDictionary<string, double>.Empty.Add("loss.recon", 0.02),
-        CheckpointRef = checkpoint,
-    };
 
     private static AttemptEnd Failure(int attempt, string silo) => new() { Attempt = attempt, SiloId = silo, Outcome = AttemptOutcome.Failed, Error = "exit code 1" };
 

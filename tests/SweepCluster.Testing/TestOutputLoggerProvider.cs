@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
-namespace SweepCluster.Silo.Tests;
+namespace SweepCluster.Testing;
 
 /// <summary>Writes log entries to a test's output; entries written after the test ended are dropped.</summary>
-internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider
+public sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new Logger(output, categoryName);
 
